@@ -1,0 +1,54 @@
+//! End-to-end engine throughput: a whole simulated day with output discarded (the simulation alone)
+//! and with Parquet output (what a user waits for).
+
+use std::path::Path;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use marketsim::engine;
+use marketsim::exchange::recorder::NullRecorder;
+use marketsim::run::{RunOptions, run};
+use marketsim::scenario;
+
+fn load(name: &str) -> scenario::Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(format!("{name}.toml"));
+    scenario::load(&path).unwrap()
+}
+
+fn baseline_day(c: &mut Criterion) {
+    let scenario = load("baseline");
+    let events = {
+        let mut sim = engine::build(&scenario, 42);
+        sim.run(&mut NullRecorder);
+        sim.stats().events
+    };
+    let mut group = c.benchmark_group("baseline_day");
+    group
+        .sample_size(10)
+        .throughput(Throughput::Elements(events));
+    group.bench_function("simulate_only", |b| {
+        b.iter(|| {
+            let mut sim = engine::build(&scenario, 42);
+            sim.run(&mut NullRecorder);
+            sim.stats().events
+        })
+    });
+    let out = tempfile::tempdir().unwrap();
+    group.bench_function("with_parquet_output", |b| {
+        b.iter(|| {
+            run(
+                &scenario,
+                &RunOptions {
+                    seed: Some(42),
+                    out_root: out.path().to_path_buf(),
+                },
+            )
+            .unwrap()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, baseline_day);
+criterion_main!(benches);

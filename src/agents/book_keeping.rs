@@ -1,0 +1,156 @@
+//! An agent's own view of its orders and position, maintained from what it sent and what the exchange
+//! reported back. Small linear vectors: an agent has a handful of live orders at most.
+
+use super::{DoneReason, Report};
+use crate::types::{OrderId, OrderKind, Price, Qty, Side};
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct OwnOrder {
+    pub id: OrderId,
+    pub side: Side,
+    pub kind: OrderKind,
+    pub price: Price,
+    pub remaining: Qty,
+    /// A cancel was sent; the order may still fill until the cancel lands.
+    pub cancel_sent: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct OpenOrders {
+    orders: Vec<OwnOrder>,
+    position: i64,
+    /// Cash in tick-shares (price ticks × shares), signed: what the agent paid is negative.
+    cash_ticks: i64,
+}
+
+impl OpenOrders {
+    /// Records an order the agent just sent; only resting kinds are kept (IOC/market leave at once).
+    pub fn sent(&mut self, id: OrderId, side: Side, kind: OrderKind, price: Price, qty: Qty) {
+        if matches!(kind, OrderKind::Limit | OrderKind::PostOnly) {
+            self.orders.push(OwnOrder {
+                id,
+                side,
+                kind,
+                price,
+                remaining: qty,
+                cancel_sent: false,
+            });
+        }
+    }
+
+    pub fn mark_cancel_sent(&mut self, id: OrderId) {
+        if let Some(o) = self.orders.iter_mut().find(|o| o.id == id) {
+            o.cancel_sent = true;
+        }
+    }
+
+    /// Records a price/size change the agent just asked for.
+    pub fn modified(&mut self, id: OrderId, price: Price, qty: Qty) {
+        if let Some(o) = self.orders.iter_mut().find(|o| o.id == id) {
+            o.price = price;
+            o.remaining = qty;
+        }
+    }
+
+    pub fn apply(&mut self, report: &Report) {
+        match *report {
+            Report::Filled {
+                id,
+                side,
+                price,
+                qty,
+                remaining,
+            } => {
+                self.position += side.sign() * qty.0 as i64;
+                self.cash_ticks -= side.sign() * price.0 * qty.0 as i64;
+                if remaining.is_zero() {
+                    self.remove(id);
+                } else if let Some(o) = self.orders.iter_mut().find(|o| o.id == id) {
+                    o.remaining = remaining;
+                }
+            }
+            Report::Done {
+                id,
+                reason: DoneReason::Cancelled | DoneReason::Expired,
+                ..
+            } => self.remove(id),
+            Report::Rejected { id, .. } => self.remove(id),
+        }
+    }
+
+    fn remove(&mut self, id: OrderId) {
+        if let Some(i) = self.orders.iter().position(|o| o.id == id) {
+            self.orders.remove(i);
+        }
+    }
+
+    /// Live orders that have no cancel in flight, oldest first.
+    pub fn live(&self) -> impl Iterator<Item = &OwnOrder> {
+        self.orders.iter().filter(|o| !o.cancel_sent)
+    }
+
+    pub fn live_count(&self) -> usize {
+        self.live().count()
+    }
+
+    pub fn all(&self) -> &[OwnOrder] {
+        &self.orders
+    }
+
+    pub fn position(&self) -> i64 {
+        self.position
+    }
+
+    pub fn cash_ticks(&self) -> i64 {
+        self.cash_ticks
+    }
+
+    /// Shares on live orders of one side: what the position would become if they all filled.
+    pub fn pending(&self, side: Side) -> i64 {
+        self.live()
+            .filter(|o| o.side == side)
+            .map(|o| o.remaining.0 as i64)
+            .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fills_move_position_and_cash_and_retire_orders() {
+        let mut book = OpenOrders::default();
+        book.sent(OrderId(1), Side::Buy, OrderKind::Limit, Price(100), Qty(10));
+        book.sent(OrderId(2), Side::Sell, OrderKind::Market, Price(0), Qty(5));
+        assert_eq!(book.live_count(), 1, "market orders never rest");
+        book.apply(&Report::Filled {
+            id: OrderId(1),
+            side: Side::Buy,
+            price: Price(100),
+            qty: Qty(4),
+            remaining: Qty(6),
+        });
+        assert_eq!(book.position(), 4);
+        assert_eq!(book.cash_ticks(), -400);
+        assert_eq!(book.all()[0].remaining, Qty(6));
+        book.apply(&Report::Filled {
+            id: OrderId(2),
+            side: Side::Sell,
+            price: Price(99),
+            qty: Qty(5),
+            remaining: Qty(0),
+        });
+        assert_eq!(book.position(), -1);
+        assert_eq!(book.cash_ticks(), -400 + 495);
+        book.mark_cancel_sent(OrderId(1));
+        assert_eq!(book.live_count(), 0);
+        book.apply(&Report::Done {
+            id: OrderId(1),
+            side: Side::Buy,
+            qty: Qty(6),
+            reason: DoneReason::Cancelled,
+        });
+        assert!(book.all().is_empty());
+    }
+}

@@ -1,0 +1,173 @@
+//! The agent contract. An agent sees only what a participant could see (delayed top of book, its own
+//! order reports, and — for agents that research value — a noisy view of the fundamental) and acts only
+//! by sending requests to the exchange through [`AgentCtx`].
+
+mod book_keeping;
+pub mod execution;
+pub mod market_maker;
+pub mod momentum;
+pub mod noise;
+pub mod value;
+
+pub use book_keeping::{OpenOrders, OwnOrder};
+
+use crate::environment::FundamentalPath;
+use crate::exchange::market_data::Quote;
+use crate::types::{Nanos, OrderId, OrderKind, Price, Qty, Side};
+
+/// What an agent asks the exchange to do. Ids are assigned when the request is sent, so the agent can
+/// refer to an order (e.g. cancel it) before its acknowledgement would have come back.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Request {
+    New {
+        id: OrderId,
+        side: Side,
+        kind: OrderKind,
+        price: Price,
+        qty: Qty,
+    },
+    Cancel {
+        id: OrderId,
+        side: Side,
+        kind: OrderKind,
+    },
+    /// `qty` is the new remaining quantity.
+    Modify {
+        id: OrderId,
+        side: Side,
+        kind: OrderKind,
+        price: Price,
+        qty: Qty,
+    },
+}
+
+/// Why an order left the book without filling completely.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum DoneReason {
+    Cancelled,
+    /// Market or IOC remainder, dropped on arrival.
+    Expired,
+}
+
+/// What the exchange reports back to an order's owner. Acknowledgements are not sent: an order that is
+/// not rejected is live, which is all the agents here need, and it halves the event count.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Report {
+    Filled {
+        id: OrderId,
+        side: Side,
+        price: Price,
+        qty: Qty,
+        remaining: Qty,
+    },
+    Done {
+        id: OrderId,
+        side: Side,
+        qty: Qty,
+        reason: DoneReason,
+    },
+    Rejected {
+        id: OrderId,
+        side: Side,
+        reason: &'static str,
+    },
+}
+
+/// Static facts about the instrument that every participant knows.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct MarketInfo {
+    pub tick_size: f64,
+    pub lot_size: u64,
+    pub initial_price: Price,
+    pub session_length: Nanos,
+}
+
+impl MarketInfo {
+    /// Rounds a share count to whole lots, at least one lot.
+    pub fn lots(&self, shares: f64) -> Qty {
+        let lots = (shares / self.lot_size as f64).round().max(1.0) as u64;
+        Qty(lots * self.lot_size)
+    }
+}
+
+/// Everything an agent may use while it handles one callback.
+pub struct AgentCtx<'a> {
+    pub now: Nanos,
+    /// Top of book as it had reached this agent (delayed by its market-data latency).
+    pub quote: Quote,
+    pub market: &'a MarketInfo,
+    pub(crate) fundamental: &'a FundamentalPath,
+    pub(crate) requests: &'a mut Vec<Request>,
+    pub(crate) next_order_id: &'a mut u64,
+    pub(crate) wake: &'a mut Option<Nanos>,
+}
+
+impl AgentCtx<'_> {
+    pub fn submit(&mut self, side: Side, kind: OrderKind, price: Price, qty: Qty) -> OrderId {
+        *self.next_order_id += 1;
+        let id = OrderId(*self.next_order_id);
+        self.requests.push(Request::New {
+            id,
+            side,
+            kind,
+            price,
+            qty,
+        });
+        id
+    }
+
+    pub fn cancel(&mut self, order: &OwnOrder) {
+        self.requests.push(Request::Cancel {
+            id: order.id,
+            side: order.side,
+            kind: order.kind,
+        });
+    }
+
+    pub fn modify(&mut self, order: &OwnOrder, price: Price, qty: Qty) {
+        self.requests.push(Request::Modify {
+            id: order.id,
+            side: order.side,
+            kind: order.kind,
+            price,
+            qty,
+        });
+    }
+
+    /// Asks to be woken at `t` (replacing an earlier request made in this callback).
+    pub fn wake_at(&mut self, t: Nanos) {
+        *self.wake = Some(t.max(self.now));
+    }
+
+    pub fn wake_after(&mut self, dt: Nanos) {
+        self.wake_at(self.now + dt);
+    }
+
+    /// The fundamental value now, in ticks. Only research-driven agents should call this, and they add
+    /// their own observation noise: the true value itself is never public.
+    pub fn fundamental_ticks(&self) -> f64 {
+        self.fundamental.value_at(self.now) / self.market.tick_size
+    }
+
+    /// The reference price in ticks: the delayed mid, falling back to the last trade or the open price.
+    pub fn reference_ticks(&self) -> f64 {
+        self.quote
+            .reference()
+            .unwrap_or(self.market.initial_price.0 as f64)
+    }
+}
+
+/// A trader. Callbacks run in event order; all randomness comes from the agent's own stream.
+pub trait Agent: Send {
+    /// The family name, as in the scenario file ("noise", "value", …).
+    fn family(&self) -> &'static str;
+    /// Called once at the open, typically to schedule the first wake-up.
+    fn start(&mut self, ctx: &mut AgentCtx);
+    fn on_wake(&mut self, ctx: &mut AgentCtx);
+    fn on_report(&mut self, report: &Report, ctx: &mut AgentCtx);
+    /// Net position in shares, as the agent itself tracks it from its fills.
+    fn position(&self) -> i64;
+}
+
+#[cfg(test)]
+pub(crate) mod testing;

@@ -1,0 +1,69 @@
+//! A stand-alone harness to drive one agent in unit tests without an engine.
+
+use super::{AgentCtx, MarketInfo, Request};
+use crate::environment::FundamentalPath;
+use crate::exchange::market_data::Quote;
+use crate::scenario::Fundamental;
+use crate::types::{Nanos, Price, Qty};
+
+pub struct Harness {
+    pub market: MarketInfo,
+    pub fundamental: FundamentalPath,
+    pub requests: Vec<Request>,
+    pub next_order_id: u64,
+    pub wake: Option<Nanos>,
+}
+
+impl Harness {
+    /// A market at 100.00 with a flat fundamental at `value`.
+    pub fn new(value: f64) -> Self {
+        let params = Fundamental {
+            mean: value,
+            half_life: Nanos::from_secs(3_600),
+            volatility: 0.0,
+            jumps_per_day: 0.0,
+            jump_size: 0.0,
+            step: Nanos::from_secs(1),
+        };
+        let session_length = Nanos::from_secs(3_600);
+        Harness {
+            market: MarketInfo {
+                tick_size: 0.01,
+                lot_size: 1,
+                initial_price: Price(10_000),
+                session_length,
+            },
+            fundamental: FundamentalPath::generate(&params, session_length, &[], 1, 0.01),
+            requests: Vec::new(),
+            next_order_id: 0,
+            wake: None,
+        }
+    }
+
+    pub fn ctx(&mut self, now: Nanos, quote: Quote) -> AgentCtx<'_> {
+        AgentCtx {
+            now,
+            quote,
+            market: &self.market,
+            fundamental: &self.fundamental,
+            requests: &mut self.requests,
+            next_order_id: &mut self.next_order_id,
+            wake: &mut self.wake,
+        }
+    }
+
+    pub fn take_requests(&mut self) -> Vec<Request> {
+        std::mem::take(&mut self.requests)
+    }
+}
+
+/// A two-sided quote with 500 shares on each side.
+pub fn quote(bid: i64, ask: i64) -> Quote {
+    Quote {
+        time: Nanos::ZERO,
+        bid: Some((Price(bid), Qty(500))),
+        ask: Some((Price(ask), Qty(500))),
+        last_trade: None,
+        volume: 0,
+    }
+}

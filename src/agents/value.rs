@@ -1,0 +1,211 @@
+//! Fundamentalists: they research the value (a noisy observation of the fundamental) and trade toward
+//! it when the market price is far enough away, which is what ties the price to value over the day.
+//! Position limits keep them from absorbing unbounded flow.
+
+use super::{Agent, AgentCtx, OpenOrders, Report};
+use crate::rng::{self, SimRng};
+use crate::scenario::ValueParams;
+use crate::types::{Nanos, OrderKind, Price, Qty, Side};
+
+pub struct ValueAgent {
+    params: ValueParams,
+    rng: SimRng,
+    orders: OpenOrders,
+}
+
+impl ValueAgent {
+    pub fn new(params: ValueParams, rng: SimRng) -> Self {
+        ValueAgent {
+            params,
+            rng,
+            orders: OpenOrders::default(),
+        }
+    }
+
+    fn next_wake(&mut self, ctx: &mut AgentCtx) {
+        let dt = rng::exponential(&mut self.rng, self.params.wake_interval.0 as f64);
+        ctx.wake_after(Nanos(dt as u64));
+    }
+
+    /// Shares it may still add on `side` without breaching its position limit.
+    fn room(&self, side: Side) -> i64 {
+        let pos = self.orders.position();
+        match side {
+            Side::Buy => self.params.max_position - pos,
+            Side::Sell => self.params.max_position + pos,
+        }
+    }
+
+    fn trade(&mut self, side: Side, estimate: f64, ctx: &mut AgentCtx) {
+        let want = ctx.market.lots(rng::lognormal(
+            &mut self.rng,
+            self.params.size_median,
+            self.params.size_sigma,
+        ));
+        let room = self.room(side);
+        let lot = ctx.market.lot_size as i64;
+        let qty = Qty((want.0 as i64).min(room / lot * lot).max(0) as u64);
+        if qty.is_zero() {
+            return;
+        }
+        let aggressive = rng::open01(&mut self.rng) < self.params.p_aggressive;
+        let (kind, price) = match side {
+            // Aggressive: take everything offered up to the estimate. Passive: improve the best bid by a
+            // tick, without crossing and without paying more than the estimate.
+            Side::Buy if aggressive => (OrderKind::Ioc, Price(estimate.floor() as i64)),
+            Side::Sell if aggressive => (OrderKind::Ioc, Price(estimate.ceil() as i64)),
+            Side::Buy => {
+                let best = ctx
+                    .quote
+                    .bid
+                    .map_or(ctx.reference_ticks().floor() as i64 - 1, |(p, _)| p.0);
+                let cap = ctx.quote.ask.map_or(i64::MAX, |(a, _)| a.0 - 1);
+                (
+                    OrderKind::Limit,
+                    Price((best + 1).min(cap).min(estimate.floor() as i64)),
+                )
+            }
+            Side::Sell => {
+                let best = ctx
+                    .quote
+                    .ask
+                    .map_or(ctx.reference_ticks().ceil() as i64 + 1, |(p, _)| p.0);
+                let floor = ctx.quote.bid.map_or(i64::MIN, |(b, _)| b.0 + 1);
+                (
+                    OrderKind::Limit,
+                    Price((best - 1).max(floor).max(estimate.ceil() as i64)),
+                )
+            }
+        };
+        if price.0 < 1 {
+            return;
+        }
+        let id = ctx.submit(side, kind, price, qty);
+        self.orders.sent(id, side, kind, price, qty);
+    }
+}
+
+impl Agent for ValueAgent {
+    fn family(&self) -> &'static str {
+        "value"
+    }
+
+    fn start(&mut self, ctx: &mut AgentCtx) {
+        self.next_wake(ctx);
+    }
+
+    fn on_wake(&mut self, ctx: &mut AgentCtx) {
+        self.next_wake(ctx);
+        // Yesterday's view is stale: withdraw resting orders before acting on a fresh estimate.
+        let stale: Vec<_> = self.orders.live().copied().collect();
+        for order in stale {
+            ctx.cancel(&order);
+            self.orders.mark_cancel_sent(order.id);
+        }
+        let estimate = ctx.fundamental_ticks()
+            * (1.0 + self.params.observation_noise * rng::normal(&mut self.rng));
+        let reference = ctx.reference_ticks();
+        let buy_below = ctx.quote.ask.map_or(reference, |(p, _)| p.0 as f64);
+        let sell_above = ctx.quote.bid.map_or(reference, |(p, _)| p.0 as f64);
+        if estimate > buy_below * (1.0 + self.params.threshold) {
+            self.trade(Side::Buy, estimate, ctx);
+        } else if estimate < sell_above * (1.0 - self.params.threshold) {
+            self.trade(Side::Sell, estimate, ctx);
+        }
+    }
+
+    fn on_report(&mut self, report: &Report, _ctx: &mut AgentCtx) {
+        self.orders.apply(report);
+    }
+
+    fn position(&self) -> i64 {
+        self.orders.position()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agents::Request;
+    use crate::agents::testing::{Harness, quote};
+    use crate::rng::{Domain, stream};
+
+    fn sides_after_wakes(value: f64, bid: i64, ask: i64) -> (usize, usize) {
+        let mut h = Harness::new(value);
+        let params = ValueParams {
+            observation_noise: 0.0002,
+            ..ValueParams::default()
+        };
+        let mut agent = ValueAgent::new(params, stream(3, Domain::Agent, 1));
+        let (mut buys, mut sells) = (0, 0);
+        for i in 0..200 {
+            let mut ctx = h.ctx(Nanos::from_secs(i), quote(bid, ask));
+            agent.on_wake(&mut ctx);
+            for r in h.take_requests() {
+                if let Request::New { side, .. } = r {
+                    match side {
+                        Side::Buy => buys += 1,
+                        Side::Sell => sells += 1,
+                    }
+                }
+            }
+        }
+        (buys, sells)
+    }
+
+    #[test]
+    fn buys_when_the_market_is_below_its_estimate() {
+        let (buys, sells) = sides_after_wakes(101.0, 9_998, 10_000);
+        assert!(buys > 150 && sells == 0, "buys {buys} sells {sells}");
+    }
+
+    #[test]
+    fn sells_when_the_market_is_above_its_estimate() {
+        let (buys, sells) = sides_after_wakes(99.0, 10_000, 10_002);
+        assert!(sells > 150 && buys == 0, "buys {buys} sells {sells}");
+    }
+
+    #[test]
+    fn stays_out_when_the_price_is_fair() {
+        let (buys, sells) = sides_after_wakes(100.0, 9_999, 10_001);
+        assert!(buys + sells < 20, "buys {buys} sells {sells}");
+    }
+
+    #[test]
+    fn never_exceeds_its_position_limit() {
+        let mut h = Harness::new(110.0);
+        let params = ValueParams {
+            max_position: 300,
+            p_aggressive: 1.0,
+            ..ValueParams::default()
+        };
+        let mut agent = ValueAgent::new(params, stream(3, Domain::Agent, 2));
+        for i in 0..50 {
+            let mut ctx = h.ctx(Nanos::from_secs(i), quote(9_999, 10_001));
+            agent.on_wake(&mut ctx);
+            for r in h.take_requests() {
+                if let Request::New {
+                    id,
+                    side,
+                    price,
+                    qty,
+                    ..
+                } = r
+                {
+                    let report = Report::Filled {
+                        id,
+                        side,
+                        price,
+                        qty,
+                        remaining: Qty(0),
+                    };
+                    agent.on_report(
+                        &report,
+                        &mut h.ctx(Nanos::from_secs(i), quote(9_999, 10_001)),
+                    );
+                }
+            }
+        }
+        assert_eq!(agent.position(), 300);
+    }
+}

@@ -1,0 +1,80 @@
+//! Network latency between an agent and the exchange: a fixed base plus exponential jitter, drawn from
+//! the agent's own latency stream, with per-link FIFO delivery.
+
+use crate::rng::{self, SimRng};
+use crate::types::Nanos;
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct LinkParams {
+    pub base: Nanos,
+    /// Mean of the exponential jitter added to `base`.
+    pub jitter: Nanos,
+}
+
+/// One direction of an agent's connection. Messages on a link arrive in the order they were sent, as on
+/// a TCP session: jitter may delay a message but never lets it overtake the previous one (otherwise a
+/// cancel could reach the exchange before the order it cancels).
+#[derive(Clone, Debug)]
+pub struct Link {
+    params: LinkParams,
+    last_arrival: Nanos,
+}
+
+impl Link {
+    pub fn new(params: LinkParams) -> Self {
+        Link {
+            params,
+            last_arrival: Nanos::ZERO,
+        }
+    }
+
+    /// When a message sent at `now` arrives.
+    pub fn arrival(&mut self, now: Nanos, rng: &mut SimRng) -> Nanos {
+        let jitter = if self.params.jitter.0 == 0 {
+            0
+        } else {
+            rng::exponential(rng, self.params.jitter.0 as f64) as u64
+        };
+        let t = Nanos(now.0 + self.params.base.0 + jitter).max(self.last_arrival);
+        self.last_arrival = t;
+        t
+    }
+
+    /// The nominal one-way delay, for agents that read delayed market data.
+    pub fn params(&self) -> LinkParams {
+        self.params
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::{Domain, stream};
+
+    #[test]
+    fn arrivals_are_fifo_and_at_least_base() {
+        let mut link = Link::new(LinkParams {
+            base: Nanos(1_000),
+            jitter: Nanos(5_000),
+        });
+        let mut rng = stream(1, Domain::Latency, 0);
+        let mut prev = Nanos::ZERO;
+        for i in 0..1_000u64 {
+            let now = Nanos(i * 100);
+            let t = link.arrival(now, &mut rng);
+            assert!(t.0 >= now.0 + 1_000);
+            assert!(t >= prev);
+            prev = t;
+        }
+    }
+
+    #[test]
+    fn zero_jitter_is_exact() {
+        let mut link = Link::new(LinkParams {
+            base: Nanos(250),
+            jitter: Nanos(0),
+        });
+        let mut rng = stream(1, Domain::Latency, 0);
+        assert_eq!(link.arrival(Nanos(1_000), &mut rng), Nanos(1_250));
+    }
+}

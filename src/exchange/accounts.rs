@@ -1,0 +1,102 @@
+//! Clearing: which agent owns an account, and every account's position and cash.
+
+use crate::types::{AccountId, AgentId, Price, Qty, Side};
+
+/// An account's holdings. Cash is in tick-shares (price ticks × shares) so that it stays exact.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Holding {
+    pub position: i64,
+    pub cash_ticks: i64,
+}
+
+/// Accounts sorted by their opaque id, for lookup by binary search: the ids are random, so a dense
+/// vector cannot be indexed by them, and a hash map's order must never leak into results.
+#[derive(Clone, Debug, Default)]
+pub struct Accounts {
+    by_id: Vec<(AccountId, AgentId)>,
+    holdings: Vec<Holding>,
+}
+
+impl Accounts {
+    /// `owners[i]` is the account of agent `i`; ids must be unique.
+    pub fn new(owners: &[AccountId]) -> Self {
+        let mut by_id: Vec<(AccountId, AgentId)> = owners
+            .iter()
+            .enumerate()
+            .map(|(i, &a)| (a, AgentId(i as u32)))
+            .collect();
+        by_id.sort_unstable();
+        assert!(
+            by_id.windows(2).all(|w| w[0].0 != w[1].0),
+            "account ids must be unique"
+        );
+        Accounts {
+            by_id,
+            holdings: vec![Holding::default(); owners.len()],
+        }
+    }
+
+    pub fn agent_of(&self, account: AccountId) -> Option<AgentId> {
+        self.by_id
+            .binary_search_by_key(&account, |e| e.0)
+            .ok()
+            .map(|i| self.by_id[i].1)
+    }
+
+    /// Books one execution against both sides.
+    pub fn settle(&mut self, buyer: AgentId, seller: AgentId, price: Price, qty: Qty) {
+        let value = price.0 * qty.0 as i64;
+        let b = &mut self.holdings[buyer.0 as usize];
+        b.position += qty.0 as i64;
+        b.cash_ticks -= value;
+        let s = &mut self.holdings[seller.0 as usize];
+        s.position -= qty.0 as i64;
+        s.cash_ticks += value;
+    }
+
+    pub fn holding(&self, agent: AgentId) -> Holding {
+        self.holdings[agent.0 as usize]
+    }
+
+    pub fn holdings(&self) -> &[Holding] {
+        &self.holdings
+    }
+
+    /// Convenience for the side-aware callers.
+    pub fn settle_fill(
+        &mut self,
+        taker: AgentId,
+        maker: AgentId,
+        taker_side: Side,
+        price: Price,
+        qty: Qty,
+    ) {
+        match taker_side {
+            Side::Buy => self.settle(taker, maker, price, qty),
+            Side::Sell => self.settle(maker, taker, price, qty),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settles_both_sides_and_conserves() {
+        let mut acc = Accounts::new(&[AccountId(900), AccountId(5), AccountId(77)]);
+        assert_eq!(acc.agent_of(AccountId(5)), Some(AgentId(1)));
+        assert_eq!(acc.agent_of(AccountId(6)), None);
+        acc.settle_fill(AgentId(0), AgentId(2), Side::Buy, Price(100), Qty(10));
+        acc.settle_fill(AgentId(1), AgentId(0), Side::Sell, Price(101), Qty(4));
+        assert_eq!(
+            acc.holding(AgentId(0)),
+            Holding {
+                position: 14,
+                cash_ticks: -1000 - 404
+            }
+        );
+        assert_eq!(acc.holdings().iter().map(|h| h.position).sum::<i64>(), 0);
+        assert_eq!(acc.holdings().iter().map(|h| h.cash_ticks).sum::<i64>(), 0);
+    }
+}

@@ -1,0 +1,18 @@
+//! marketsim: an agent-based market simulator. A discrete-event engine runs heterogeneous traders
+//! against a price-time-priority limit order book and streams what happened to Parquet.
+//!
+//! The module layout follows the architecture: `scenario` → `engine` (queue, latency, assembly) →
+//! `exchange` (book, clearing, market data) ↔ `agents`; `environment` holds the fundamental value;
+//! `output` writes the files; `run` ties one run together; `cli` is the command line.
+
+pub mod agents;
+pub mod book;
+pub mod cli;
+pub mod engine;
+pub mod environment;
+pub mod exchange;
+pub mod output;
+pub mod rng;
+pub mod run;
+pub mod scenario;
+pub mod types;

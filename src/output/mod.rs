@@ -1,0 +1,34 @@
+//! Output layer: turns simulator records into one run directory
+//!
+//! ```text
+//! <out>/<scenario>/seed=<seed>/
+//!   manifest.json
+//!   market/orders.parquet trades.parquet book.parquet accounts.parquet
+//! ```
+//!
+//! Typical use: `RunDir::begin` → `RunWriter::create(run.path(), cfg)` → records → `finish` →
+//! `write_manifest` → `RunDir::commit`. Any early return drops the `RunDir`, which deletes the
+//! partial output, so a directory named `seed=<n>` always holds a complete run.
+
+mod columns;
+mod config;
+mod convert;
+mod encoder;
+mod error;
+pub mod manifest;
+pub mod parquet;
+pub mod records;
+pub mod run_dir;
+pub mod schema;
+
+use std::collections::BTreeMap;
+
+pub use config::{Compression, ROW_GROUP_BATCHES, SEQUENCE_COLUMNS, WriterConfig};
+pub use error::OutputError;
+pub use manifest::{MANIFEST_FILE, describe_files, sha256_file, sha256_hex, write_manifest};
+pub use parquet::RunWriter;
+pub use run_dir::RunDir;
+pub use schema::{MARKET_DIR, MarketFile};
+
+/// Rows written per file name (`"orders.parquet"` → n). A sorted map so it serialises stably.
+pub type RowCounts = BTreeMap<String, u64>;

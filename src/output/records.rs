@@ -1,0 +1,92 @@
+//! Plain row structs the simulator hands to the writers. Kept free of Arrow types so the hot path
+//! only copies a few integers; the writers turn them into columns.
+
+use crate::types::{AccountId, Nanos, OrderId, OrderKind, Price, Qty, Side};
+
+/// What happened to an order. Written as a dictionary string column (`NEW`, `MODIFY`, ...).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum OrderEventType {
+    New,
+    Modify,
+    Cancel,
+    Fill,
+    Expire,
+    Reject,
+}
+
+impl OrderEventType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderEventType::New => "NEW",
+            OrderEventType::Modify => "MODIFY",
+            OrderEventType::Cancel => "CANCEL",
+            OrderEventType::Fill => "FILL",
+            OrderEventType::Expire => "EXPIRE",
+            OrderEventType::Reject => "REJECT",
+        }
+    }
+}
+
+/// One row of `market/orders.parquet`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrderEventRecord {
+    /// Exchange sequence number of this event; unique and increasing within a run.
+    pub event_id: u64,
+    pub time: Nanos,
+    pub order_id: OrderId,
+    pub account_id: AccountId,
+    pub event_type: OrderEventType,
+    pub side: Side,
+    pub order_kind: OrderKind,
+    /// Limit price; `None` for market orders (and for rejects that never had a valid price).
+    pub price: Option<Price>,
+    /// NEW/MODIFY: the order's quantity; FILL: the quantity filled; CANCEL/EXPIRE: the quantity removed;
+    /// REJECT: the quantity asked for.
+    pub qty: Qty,
+    /// Quantity still resting after this event.
+    pub remaining: Qty,
+    /// FILL: the trade it belongs to.
+    pub trade_id: Option<u64>,
+    /// FILL: the price the fill executed at (the resting order's price).
+    pub fill_price: Option<Price>,
+    /// REJECT: why, e.g. "POST_ONLY_WOULD_CROSS", "UNKNOWN_ORDER", "INVALID_QTY".
+    pub reject_reason: Option<&'static str>,
+}
+
+/// One row of `market/trades.parquet`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TradeRecord {
+    pub trade_id: u64,
+    /// Sequence number of the exchange event that produced the trade.
+    pub event_id: u64,
+    pub time: Nanos,
+    pub price: Price,
+    pub qty: Qty,
+    /// The side of the incoming (liquidity-taking) order.
+    pub aggressor: Side,
+    pub buy_order_id: OrderId,
+    pub sell_order_id: OrderId,
+    pub buy_account_id: AccountId,
+    pub sell_account_id: AccountId,
+}
+
+/// One row of `market/book.parquet`: the top `depth_levels` of each side after a change.
+/// Levels beyond the book's current depth are absent (`bids.len() < depth_levels`) and written as nulls.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BookRecord<'a> {
+    pub event_id: u64,
+    pub time: Nanos,
+    /// Best first: highest bid first.
+    pub bids: &'a [(Price, Qty)],
+    /// Best first: lowest ask first.
+    pub asks: &'a [(Price, Qty)],
+}
+
+/// One row of `market/accounts.parquet`. Deliberately no strategy label: that lives in labels/.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AccountRecord {
+    pub account_id: AccountId,
+    pub participant_id: u64,
+    /// An observable account category such as "MARKET_MAKER" (a registered role) or "TRADER".
+    pub account_type: &'static str,
+}

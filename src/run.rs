@@ -1,0 +1,187 @@
+//! One run, end to end: build the world, stream its market data to a temporary directory, write the
+//! manifest, and publish the directory atomically.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::engine::{self, EngineStats};
+use crate::exchange::ExchangeStats;
+use crate::exchange::recorder::MarketRecorder;
+use crate::output::records::{AccountRecord, BookRecord, OrderEventRecord, TradeRecord};
+use crate::output::{self, OutputError, RunDir, RunWriter, WriterConfig};
+use crate::scenario::{self, Scenario};
+
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// Overrides the scenario's own seed.
+    pub seed: Option<u64>,
+    /// Runs land in `<out_root>/<scenario>/seed=<seed>/`.
+    pub out_root: PathBuf,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RunSummary {
+    pub scenario: String,
+    pub seed: u64,
+    pub dir: PathBuf,
+    pub engine: EngineStats,
+    pub exchange: ExchangeStats,
+    pub open_price: f64,
+    /// Last traded price; `None` if nothing traded.
+    pub close_price: Option<f64>,
+    pub wall_seconds: f64,
+    pub row_counts: output::RowCounts,
+}
+
+/// Adapts the Parquet writer to the engine: the first write error is kept and stops the run.
+struct WriterRecorder<'a> {
+    writer: &'a mut RunWriter,
+    error: Option<OutputError>,
+}
+
+impl WriterRecorder<'_> {
+    fn keep(&mut self, result: Result<(), OutputError>) {
+        if let (Err(e), None) = (result, &self.error) {
+            self.error = Some(e);
+        }
+    }
+}
+
+impl MarketRecorder for WriterRecorder<'_> {
+    fn order_event(&mut self, r: &OrderEventRecord) {
+        let result = self.writer.order_event(r);
+        self.keep(result);
+    }
+    fn trade(&mut self, r: &TradeRecord) {
+        let result = self.writer.trade(r);
+        self.keep(result);
+    }
+    fn book(&mut self, r: &BookRecord<'_>) {
+        let result = self.writer.book(r);
+        self.keep(result);
+    }
+    fn failed(&self) -> bool {
+        self.error.is_some()
+    }
+}
+
+/// Where a run of `scenario` with `seed` is written.
+pub fn run_dir(out_root: &Path, scenario: &Scenario, seed: u64) -> PathBuf {
+    out_root.join(&scenario.name).join(format!("seed={seed}"))
+}
+
+/// Runs the scenario and writes `market/*.parquet` and `manifest.json`. On any error nothing is
+/// published: the temporary directory is removed and a previous result for the same seed is untouched.
+pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary, OutputError> {
+    let started = Instant::now();
+    let seed = opts.seed.unwrap_or(scenario.seed);
+    let final_dir = run_dir(&opts.out_root, scenario, seed);
+    let dir = RunDir::begin(&final_dir)?;
+    let mut writer = RunWriter::create(
+        dir.path(),
+        WriterConfig {
+            session_start_epoch_ns: scenario.session.start_epoch_ns(),
+            tick_size: scenario.market.tick_size,
+            depth_levels: scenario.output.depth_levels,
+            batch_rows: scenario.output.batch_rows,
+            compression: match scenario.output.compression {
+                scenario::Compression::Zstd(level) => output::Compression::Zstd(level),
+                scenario::Compression::None => output::Compression::None,
+            },
+            write_book: scenario.output.book,
+        },
+    )?;
+
+    let mut sim = engine::build(scenario, seed);
+    // Sorted by the opaque id, so the file's row order says nothing about which group an account is in.
+    let mut accounts: Vec<AccountRecord> = sim
+        .seats()
+        .iter()
+        .map(|s| AccountRecord {
+            account_id: s.account,
+            participant_id: s.participant,
+            account_type: if s.family == "market_maker" {
+                "MARKET_MAKER"
+            } else {
+                "TRADER"
+            },
+        })
+        .collect();
+    accounts.sort_by_key(|a| a.account_id);
+    for a in &accounts {
+        writer.account(a)?;
+    }
+
+    let mut recorder = WriterRecorder {
+        writer: &mut writer,
+        error: None,
+    };
+    sim.run(&mut recorder);
+    if let Some(e) = recorder.error {
+        return Err(e);
+    }
+    let row_counts = writer.finish()?;
+
+    let tick = scenario.market.tick_size;
+    let summary = RunSummary {
+        scenario: scenario.name.clone(),
+        seed,
+        dir: final_dir.clone(),
+        engine: sim.stats(),
+        exchange: sim.exchange().stats(),
+        open_price: scenario.market.initial_price,
+        close_price: sim.exchange().last_trade().map(|p| p.0 as f64 * tick),
+        wall_seconds: started.elapsed().as_secs_f64(),
+        row_counts,
+    };
+    let manifest = manifest(scenario, &summary, dir.path())?;
+    output::write_manifest(dir.path(), &manifest)?;
+    dir.commit()?;
+    Ok(summary)
+}
+
+fn manifest(
+    scenario: &Scenario,
+    summary: &RunSummary,
+    dir: &Path,
+) -> Result<serde_json::Value, OutputError> {
+    let files = output::describe_files(dir, &summary.row_counts)?;
+    let s = &scenario.session;
+    Ok(json!({
+        "marketsim_version": env!("CARGO_PKG_VERSION"),
+        "scenario": {
+            "name": scenario.name,
+            "description": scenario.description,
+            "path": scenario.source_path,
+            "sha256": output::sha256_hex(scenario.source_text.as_bytes()),
+            "text": scenario.source_text,
+        },
+        "seed": summary.seed,
+        "session": {
+            "date": format!("{:04}-{:02}-{:02}", s.date.0, s.date.1, s.date.2),
+            "start_epoch_ns": s.start_epoch_ns(),
+            "length_ns": s.length.0,
+        },
+        "market": {
+            "symbol": scenario.market.symbol,
+            "tick_size": scenario.market.tick_size,
+            "lot_size": scenario.market.lot_size,
+        },
+        "row_counts": summary.row_counts,
+        "files": files,
+        "engine": summary.engine,
+        "exchange": summary.exchange,
+        "open_price": summary.open_price,
+        "close_price": summary.close_price,
+        "wall_seconds": summary.wall_seconds,
+    }))
+}
+
+/// Loads and runs in one call: what the CLI and the scenario tests use.
+pub fn run_file(path: &Path, opts: &RunOptions) -> Result<RunSummary, crate::cli::CliError> {
+    let scenario = scenario::load(path)?;
+    Ok(run(&scenario, opts)?)
+}

@@ -1,0 +1,316 @@
+//! `[[agents]]` groups: one raw struct per family, so each family accepts exactly its own keys.
+
+use serde::Deserialize;
+use serde::de::{DeserializeOwned, IgnoredAny};
+use toml::Spanned;
+use toml::de::DeTable;
+
+use super::duration::format_duration;
+use super::error::Source;
+use super::model::{AgentGroup, Latency};
+use super::params::{
+    AgentParams, ExecStyle, ExecutionParams, MarketMakerParams, MomentumParams, NoiseParams,
+    ValueParams,
+};
+use super::parsed::Dur;
+use super::resolve::latency;
+use super::schema::RawLatency;
+use super::tagged::{self, Entry};
+use super::validate::{Result, Scope};
+
+const FAMILIES: [&str; 5] = ["noise", "value", "momentum", "market_maker", "execution"];
+
+/// Rounding slack for probabilities that must sum to at most one (0.7 + 0.3 is not exactly 1.0).
+const SUM_SLACK: f64 = 1e-9;
+
+/// Declares a family's raw struct: the keys every group has, then the family's own, all optional.
+/// Flattening a shared struct instead would buffer the entry and lose spans and key checking.
+macro_rules! family {
+    ($name:ident { $($field:ident: $ty:ty),* $(,)? }) => {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct $name {
+            #[serde(rename = "type")]
+            _type: IgnoredAny,
+            count: Spanned<i64>,
+            name: Option<Spanned<String>>,
+            latency: Option<Spanned<RawLatency>>,
+            $($field: Option<Spanned<$ty>>,)*
+        }
+
+        impl Family for $name {
+            fn common(&self) -> Common<'_> {
+                Common { count: &self.count, name: &self.name, latency: &self.latency }
+            }
+        }
+    };
+}
+
+family!(RawNoise {
+    wake_interval: Dur,
+    p_market: f64,
+    p_cancel: f64,
+    limit_offset_ticks: f64,
+    size_median: f64,
+    size_sigma: f64,
+    max_resting: i64,
+});
+
+family!(RawValue {
+    wake_interval: Dur,
+    observation_noise: f64,
+    threshold: f64,
+    p_aggressive: f64,
+    size_median: f64,
+    size_sigma: f64,
+    max_position: i64,
+});
+
+family!(RawMomentum {
+    wake_interval: Dur,
+    fast: Dur,
+    slow: Dur,
+    threshold: f64,
+    size_median: f64,
+    size_sigma: f64,
+    max_position: i64,
+});
+
+family!(RawMarketMaker {
+    wake_interval: Dur,
+    levels: i64,
+    level_spacing_ticks: i64,
+    half_spread_ticks: i64,
+    size: i64,
+    max_inventory: i64,
+    skew_ticks: f64,
+    vol_window: Dur,
+    vol_widen: f64,
+});
+
+family!(RawExecution {
+    metaorders_per_day: f64,
+    size_median: f64,
+    size_alpha: f64,
+    duration_median: Dur,
+    child_interval: Dur,
+    style: StyleName,
+    limit_slippage_ticks: i64,
+});
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+enum StyleName {
+    Twap,
+    Vwap,
+}
+
+/// The keys every family shares, borrowed from a family's raw struct.
+struct Common<'r> {
+    count: &'r Spanned<i64>,
+    name: &'r Option<Spanned<String>>,
+    latency: &'r Option<Spanned<RawLatency>>,
+}
+
+trait Family: DeserializeOwned {
+    fn common(&self) -> Common<'_>;
+}
+
+pub(crate) fn agents(src: &Source, root: &DeTable, global: &Latency) -> Result<Vec<AgentGroup>> {
+    tagged::entries(src, root, "agents", "type", &FAMILIES)?
+        .iter()
+        .map(|entry| group(src, root, entry, global))
+        .collect()
+}
+
+fn group(src: &Source, root: &DeTable, entry: &Entry, global: &Latency) -> Result<AgentGroup> {
+    let s = Scope::new(src, entry.path.clone(), entry.value.span());
+    match entry.tag {
+        "noise" => build(&s, root, entry, global, noise),
+        "value" => build(&s, root, entry, global, value),
+        "momentum" => build(&s, root, entry, global, momentum),
+        "market_maker" => build(&s, root, entry, global, market_maker),
+        _ => build(&s, root, entry, global, execution),
+    }
+}
+
+fn build<R: Family>(
+    s: &Scope,
+    root: &DeTable,
+    entry: &Entry,
+    global: &Latency,
+    params: fn(&Scope, &R) -> Result<AgentParams>,
+) -> Result<AgentGroup> {
+    let raw: R = entry.parse(s.src, root)?;
+    let c = raw.common();
+    let name = c.name.as_ref().map_or(entry.tag, |n| n.get_ref().as_str());
+    if name.trim().is_empty() {
+        return Err(s.fail(c.name, "name", "expected a non-empty group name, got \"\""));
+    }
+    Ok(AgentGroup {
+        name: name.to_owned(),
+        count: s.int(c.count, "count", 0, 0, i64::from(u32::MAX))?,
+        latency: latency(
+            &s.child("latency", c.latency.as_ref()),
+            c.latency.as_ref(),
+            global,
+        ),
+        params: params(s, &raw)?,
+    })
+}
+
+fn noise(s: &Scope, r: &RawNoise) -> Result<AgentParams> {
+    let d = NoiseParams::default();
+    let p_market = s.probability(&r.p_market, "p_market", d.p_market)?;
+    let p_cancel = s.probability(&r.p_cancel, "p_cancel", d.p_cancel)?;
+    if p_market + p_cancel > 1.0 + SUM_SLACK {
+        let (at, key) = if r.p_cancel.is_some() {
+            (&r.p_cancel, "p_cancel")
+        } else {
+            (&r.p_market, "p_market")
+        };
+        return Err(s.fail(at, key, format!(
+            "expected p_market + p_cancel <= 1 (the rest is the chance of a new limit order), got {p_market} + {p_cancel} = {}",
+            p_market + p_cancel
+        )));
+    }
+    Ok(AgentParams::Noise(NoiseParams {
+        wake_interval: s.positive_duration(&r.wake_interval, "wake_interval", d.wake_interval)?,
+        p_market,
+        p_cancel,
+        limit_offset_ticks: s.positive(
+            &r.limit_offset_ticks,
+            "limit_offset_ticks",
+            d.limit_offset_ticks,
+        )?,
+        size_median: s.positive(&r.size_median, "size_median", d.size_median)?,
+        size_sigma: s.non_negative(&r.size_sigma, "size_sigma", d.size_sigma)?,
+        max_resting: s.int(
+            &r.max_resting,
+            "max_resting",
+            d.max_resting as i64,
+            1,
+            i64::MAX,
+        )?,
+    }))
+}
+
+fn value(s: &Scope, r: &RawValue) -> Result<AgentParams> {
+    let d = ValueParams::default();
+    Ok(AgentParams::Value(ValueParams {
+        wake_interval: s.positive_duration(&r.wake_interval, "wake_interval", d.wake_interval)?,
+        observation_noise: s.non_negative(
+            &r.observation_noise,
+            "observation_noise",
+            d.observation_noise,
+        )?,
+        threshold: s.non_negative(&r.threshold, "threshold", d.threshold)?,
+        p_aggressive: s.probability(&r.p_aggressive, "p_aggressive", d.p_aggressive)?,
+        size_median: s.positive(&r.size_median, "size_median", d.size_median)?,
+        size_sigma: s.non_negative(&r.size_sigma, "size_sigma", d.size_sigma)?,
+        max_position: s.int(&r.max_position, "max_position", d.max_position, 1, i64::MAX)?,
+    }))
+}
+
+fn momentum(s: &Scope, r: &RawMomentum) -> Result<AgentParams> {
+    let d = MomentumParams::default();
+    let fast = s.positive_duration(&r.fast, "fast", d.fast)?;
+    let slow = s.positive_duration(&r.slow, "slow", d.slow)?;
+    if fast >= slow {
+        let text = |v: &Option<Spanned<Dur>>, n| {
+            v.as_ref()
+                .map_or_else(|| format_duration(n), |v| v.get_ref().text.clone())
+        };
+        let (at, key) = if r.fast.is_some() {
+            (&r.fast, "fast")
+        } else {
+            (&r.slow, "slow")
+        };
+        return Err(s.fail(
+            at,
+            key,
+            format!(
+                "expected fast < slow (EMA half-lives), got fast = {:?} and slow = {:?}",
+                text(&r.fast, fast),
+                text(&r.slow, slow)
+            ),
+        ));
+    }
+    Ok(AgentParams::Momentum(MomentumParams {
+        wake_interval: s.positive_duration(&r.wake_interval, "wake_interval", d.wake_interval)?,
+        fast,
+        slow,
+        threshold: s.non_negative(&r.threshold, "threshold", d.threshold)?,
+        size_median: s.positive(&r.size_median, "size_median", d.size_median)?,
+        size_sigma: s.non_negative(&r.size_sigma, "size_sigma", d.size_sigma)?,
+        max_position: s.int(&r.max_position, "max_position", d.max_position, 1, i64::MAX)?,
+    }))
+}
+
+fn market_maker(s: &Scope, r: &RawMarketMaker) -> Result<AgentParams> {
+    let d = MarketMakerParams::default();
+    Ok(AgentParams::MarketMaker(MarketMakerParams {
+        wake_interval: s.positive_duration(&r.wake_interval, "wake_interval", d.wake_interval)?,
+        levels: s.int(&r.levels, "levels", d.levels as i64, 1, 20)?,
+        level_spacing_ticks: s.int(
+            &r.level_spacing_ticks,
+            "level_spacing_ticks",
+            d.level_spacing_ticks,
+            1,
+            i64::MAX,
+        )?,
+        half_spread_ticks: s.int(
+            &r.half_spread_ticks,
+            "half_spread_ticks",
+            d.half_spread_ticks,
+            1,
+            i64::MAX,
+        )?,
+        size: s.int(&r.size, "size", d.size as i64, 1, i64::MAX)?,
+        max_inventory: s.int(
+            &r.max_inventory,
+            "max_inventory",
+            d.max_inventory,
+            1,
+            i64::MAX,
+        )?,
+        skew_ticks: s.non_negative(&r.skew_ticks, "skew_ticks", d.skew_ticks)?,
+        vol_window: s.positive_duration(&r.vol_window, "vol_window", d.vol_window)?,
+        vol_widen: s.non_negative(&r.vol_widen, "vol_widen", d.vol_widen)?,
+    }))
+}
+
+fn execution(s: &Scope, r: &RawExecution) -> Result<AgentParams> {
+    let d = ExecutionParams::default();
+    Ok(AgentParams::Execution(ExecutionParams {
+        metaorders_per_day: s.non_negative(
+            &r.metaorders_per_day,
+            "metaorders_per_day",
+            d.metaorders_per_day,
+        )?,
+        size_median: s.positive(&r.size_median, "size_median", d.size_median)?,
+        size_alpha: s.above(&r.size_alpha, "size_alpha", d.size_alpha, 1.0)?,
+        duration_median: s.positive_duration(
+            &r.duration_median,
+            "duration_median",
+            d.duration_median,
+        )?,
+        child_interval: s.positive_duration(
+            &r.child_interval,
+            "child_interval",
+            d.child_interval,
+        )?,
+        style: match r.style.as_ref().map(|v| *v.get_ref()) {
+            Some(StyleName::Vwap) => ExecStyle::Vwap,
+            Some(StyleName::Twap) => ExecStyle::Twap,
+            None => d.style,
+        },
+        limit_slippage_ticks: s.int(
+            &r.limit_slippage_ticks,
+            "limit_slippage_ticks",
+            d.limit_slippage_ticks,
+            0,
+            i64::MAX,
+        )?,
+    }))
+}

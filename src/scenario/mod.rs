@@ -1,0 +1,133 @@
+//! Scenario files: one TOML file describes a whole simulated session (market, fundamental value
+//! process, agent population, scheduled events, output settings).
+//!
+//! Loading is strict because a silently ignored typo means a run that quietly measures the wrong
+//! thing: unknown keys are errors, every value is range-checked, and every error carries the line
+//! and column of the offending value and its dotted key path. See
+//! `tests/fixtures/example.toml` for a commented example of the format.
+
+mod agents;
+mod clock;
+mod duration;
+mod error;
+mod events;
+mod locate;
+mod model;
+mod params;
+mod parsed;
+mod resolve;
+mod schema;
+mod tagged;
+mod validate;
+
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::de::{DeTable, Deserializer};
+
+pub use clock::{days_from_civil, format_clock, parse_clock, parse_date, parse_utc_offset};
+pub use duration::{format_duration, parse_duration};
+pub use error::ScenarioError;
+pub use model::{
+    AgentGroup, Compression, Event, EventKind, Fundamental, Latency, LatencyParams, Market,
+    OutputConfig, Scenario, Session,
+};
+pub use params::{
+    AgentParams, ExecStyle, ExecutionParams, MarketMakerParams, MomentumParams, NoiseParams,
+    ValueParams,
+};
+
+use error::Source;
+use schema::RawRoot;
+
+/// Reads, parses and validates a scenario file.
+pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::io(path, &e))?;
+    parse(&text, path)
+}
+
+/// Parses and validates scenario text; `path` only labels errors and `Scenario::source_path`.
+pub fn parse(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
+    let src = Source { text, path };
+    // The spanned document tree is kept alongside the typed parse: agents and events are read
+    // from it (see `tagged`), and it maps error spans back to key paths (see `locate`).
+    let root = DeTable::parse(text).map_err(|e| src.toml_error(None, &e))?;
+    let raw = RawRoot::deserialize(Deserializer::from(root.clone()))
+        .map_err(|e| src.toml_error(Some(root.get_ref()), &e))?;
+    let settings = resolve::settings(&src, raw)?;
+    let agents = agents::agents(&src, root.get_ref(), &settings.latency)?;
+    let events = events::events(&src, root.get_ref(), &settings.session)?;
+    Ok(Scenario {
+        name: settings.name,
+        description: settings.description,
+        seed: settings.seed,
+        session: settings.session,
+        market: settings.market,
+        fundamental: settings.fundamental,
+        latency: settings.latency,
+        output: settings.output,
+        agents,
+        events,
+        source_text: text.to_owned(),
+        source_path: path.to_path_buf(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only the required keys.
+    const MINIMAL: &str = r#"
+[scenario]
+name = "d"
+[session]
+date = "2024-01-02"
+open = "09:30"
+duration = "1h"
+[market]
+symbol = "S"
+tick_size = 0.5
+initial_price = 10
+"#;
+
+    /// Each family's defaults must pass its own validation, or a bare `type`/`count` entry would
+    /// be rejected; and a bare entry must resolve to exactly `Default`.
+    #[test]
+    fn bare_agent_entries_resolve_to_defaults() {
+        let expected = [
+            ("noise", AgentParams::Noise(NoiseParams::default())),
+            ("value", AgentParams::Value(ValueParams::default())),
+            ("momentum", AgentParams::Momentum(MomentumParams::default())),
+            (
+                "market_maker",
+                AgentParams::MarketMaker(MarketMakerParams::default()),
+            ),
+            (
+                "execution",
+                AgentParams::Execution(ExecutionParams::default()),
+            ),
+        ];
+        for (family, params) in expected {
+            let text = format!("{MINIMAL}[[agents]]\ntype = \"{family}\"\ncount = 1\n");
+            let s = parse(&text, Path::new("d.toml")).unwrap();
+            assert_eq!(s.agents[0].params, params);
+            assert_eq!(s.agents[0].latency, Latency::default());
+        }
+    }
+
+    #[test]
+    fn unspecified_tables_take_their_defaults() {
+        let s = parse(MINIMAL, Path::new("d.toml")).unwrap();
+        assert_eq!(s.market.initial_price_ticks, 20);
+        assert_eq!(
+            s.fundamental,
+            Fundamental {
+                mean: 10.0,
+                ..Fundamental::default()
+            }
+        );
+        assert_eq!(s.output, OutputConfig::default());
+        assert_eq!(s.latency, Latency::default());
+    }
+}

@@ -1,0 +1,215 @@
+//! Behaviour parameters of each agent family. `Default` is the documented default of every field,
+//! so tests and benches can build agents without a scenario file.
+
+use crate::types::Nanos;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum AgentParams {
+    Noise(NoiseParams),
+    Value(ValueParams),
+    Momentum(MomentumParams),
+    MarketMaker(MarketMakerParams),
+    Execution(ExecutionParams),
+}
+
+impl AgentParams {
+    /// The `type` string that selects this family in a scenario file.
+    pub fn family(&self) -> &'static str {
+        match self {
+            AgentParams::Noise(_) => "noise",
+            AgentParams::Value(_) => "value",
+            AgentParams::Momentum(_) => "momentum",
+            AgentParams::MarketMaker(_) => "market_maker",
+            AgentParams::Execution(_) => "execution",
+        }
+    }
+}
+
+/// Uninformed flow that keeps the book populated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NoiseParams {
+    /// Mean of the exponential time between wake-ups.
+    pub wake_interval: Nanos,
+    pub p_market: f64,
+    pub p_cancel: f64,
+    /// Mean distance of limit prices from the touch.
+    pub limit_offset_ticks: f64,
+    pub size_median: f64,
+    /// Lognormal sigma of order sizes.
+    pub size_sigma: f64,
+    pub max_resting: usize,
+}
+
+impl Default for NoiseParams {
+    fn default() -> Self {
+        NoiseParams {
+            wake_interval: Nanos::from_secs(60),
+            p_market: 0.10,
+            p_cancel: 0.30,
+            limit_offset_ticks: 3.0,
+            size_median: 100.0,
+            size_sigma: 0.5,
+            max_resting: 5,
+        }
+    }
+}
+
+/// Trades toward a noisy estimate of the fundamental value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValueParams {
+    pub wake_interval: Nanos,
+    /// Fraction of price.
+    pub observation_noise: f64,
+    /// Minimum relative mispricing before trading.
+    pub threshold: f64,
+    pub p_aggressive: f64,
+    pub size_median: f64,
+    pub size_sigma: f64,
+    pub max_position: i64,
+}
+
+impl Default for ValueParams {
+    fn default() -> Self {
+        ValueParams {
+            wake_interval: Nanos::from_secs(300),
+            observation_noise: 0.001,
+            threshold: 0.0005,
+            p_aggressive: 0.5,
+            size_median: 100.0,
+            size_sigma: 0.5,
+            max_position: 1000,
+        }
+    }
+}
+
+/// Follows the trend given by two exponential moving averages of the price.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MomentumParams {
+    pub wake_interval: Nanos,
+    /// Half-life of the fast EMA.
+    pub fast: Nanos,
+    /// Half-life of the slow EMA.
+    pub slow: Nanos,
+    pub threshold: f64,
+    pub size_median: f64,
+    pub size_sigma: f64,
+    pub max_position: i64,
+}
+
+impl Default for MomentumParams {
+    fn default() -> Self {
+        MomentumParams {
+            wake_interval: Nanos::from_secs(30),
+            fast: Nanos::from_secs(60),
+            slow: Nanos::from_secs(600),
+            threshold: 0.0005,
+            size_median: 100.0,
+            size_sigma: 0.5,
+            max_position: 1000,
+        }
+    }
+}
+
+/// Quotes a ladder on both sides, skewed by inventory and widened by recent volatility.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MarketMakerParams {
+    pub wake_interval: Nanos,
+    pub levels: usize,
+    pub level_spacing_ticks: i64,
+    pub half_spread_ticks: i64,
+    /// Shares per level.
+    pub size: u64,
+    pub max_inventory: i64,
+    /// Quote shift at maximum inventory.
+    pub skew_ticks: f64,
+    pub vol_window: Nanos,
+    pub vol_widen: f64,
+}
+
+impl Default for MarketMakerParams {
+    fn default() -> Self {
+        MarketMakerParams {
+            wake_interval: Nanos::from_secs(1),
+            levels: 3,
+            level_spacing_ticks: 1,
+            half_spread_ticks: 1,
+            size: 200,
+            max_inventory: 5000,
+            skew_ticks: 2.0,
+            vol_window: Nanos::from_secs(300),
+            vol_widen: 1.0,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExecStyle {
+    Twap,
+    Vwap,
+}
+
+/// Works large parent orders (metaorders) through child orders over time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExecutionParams {
+    /// Per agent, per session.
+    pub metaorders_per_day: f64,
+    pub size_median: f64,
+    /// Pareto tail exponent of metaorder sizes, with the median pinned at `size_median`.
+    pub size_alpha: f64,
+    pub duration_median: Nanos,
+    pub child_interval: Nanos,
+    pub style: ExecStyle,
+    /// Child orders are marketable limits this many ticks through the touch.
+    pub limit_slippage_ticks: i64,
+}
+
+impl Default for ExecutionParams {
+    fn default() -> Self {
+        ExecutionParams {
+            metaorders_per_day: 4.0,
+            size_median: 20_000.0,
+            size_alpha: 1.5,
+            duration_median: Nanos::from_secs(30 * 60),
+            child_interval: Nanos::from_secs(20),
+            style: ExecStyle::Twap,
+            limit_slippage_ticks: 2,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn family_names_match_the_file_format() {
+        let families = [
+            AgentParams::Noise(NoiseParams::default()),
+            AgentParams::Value(ValueParams::default()),
+            AgentParams::Momentum(MomentumParams::default()),
+            AgentParams::MarketMaker(MarketMakerParams::default()),
+            AgentParams::Execution(ExecutionParams::default()),
+        ];
+        let names: Vec<&str> = families.iter().map(AgentParams::family).collect();
+        assert_eq!(
+            names,
+            ["noise", "value", "momentum", "market_maker", "execution"]
+        );
+    }
+
+    #[test]
+    fn documented_defaults() {
+        let n = NoiseParams::default();
+        assert_eq!(n.wake_interval, Nanos::from_secs(60));
+        assert_eq!((n.p_market, n.p_cancel, n.max_resting), (0.10, 0.30, 5));
+        assert_eq!(ValueParams::default().wake_interval, Nanos::from_secs(300));
+        let m = MomentumParams::default();
+        assert!(m.fast < m.slow);
+        let mm = MarketMakerParams::default();
+        assert_eq!((mm.levels, mm.size, mm.max_inventory), (3, 200, 5000));
+        assert_eq!(mm.vol_window, Nanos::from_secs(300));
+        let e = ExecutionParams::default();
+        assert_eq!((e.style, e.size_alpha), (ExecStyle::Twap, 1.5));
+        assert_eq!(e.duration_median, Nanos::from_secs(1800));
+    }
+}

@@ -1,0 +1,245 @@
+//! Raw tables to resolved settings: defaults filled in, cross-field rules checked.
+
+use std::ops::Range;
+
+use toml::Spanned;
+
+use super::clock::format_clock;
+use super::duration::format_duration;
+use super::error::Source;
+use super::model::{
+    Compression, Fundamental, Latency, LatencyParams, Market, OutputConfig, Session,
+};
+use super::schema::{
+    CompressionName, RawFundamental, RawLatency, RawLatencyParams, RawMarket, RawMeta, RawOutput,
+    RawRoot, RawSession,
+};
+use super::validate::{Result, Scope};
+use crate::types::Nanos;
+
+const DAY: Nanos = Nanos::from_secs(86_400);
+
+/// Everything but the agents and events, which are read from the document tree.
+pub(crate) struct Settings {
+    pub name: String,
+    pub description: String,
+    pub seed: u64,
+    pub session: Session,
+    pub market: Market,
+    pub fundamental: Fundamental,
+    pub latency: Latency,
+    pub output: OutputConfig,
+}
+
+pub(crate) fn settings(src: &Source, raw: RawRoot) -> Result<Settings> {
+    let (name, description, seed) = meta(src, &raw.scenario)?;
+    let (session, length_from) = session(src, &raw.session)?;
+    let market = market(
+        &Scope::new(src, "market", raw.market.span()),
+        raw.market.get_ref(),
+    )?;
+    let fundamental = fundamental(src, &raw, &session, &market, length_from)?;
+    let top = Scope::new(src, "", 0..0);
+    let latency = latency(
+        &top.child("latency", raw.latency.as_ref()),
+        raw.latency.as_ref(),
+        &Latency::default(),
+    );
+    let output_scope = top.child("output", raw.output.as_ref());
+    let output = output(&output_scope, raw.output.as_ref().map(|o| o.get_ref()))?;
+    Ok(Settings {
+        name,
+        description,
+        seed,
+        session,
+        market,
+        fundamental,
+        latency,
+        output,
+    })
+}
+
+fn meta(src: &Source, raw: &Spanned<RawMeta>) -> Result<(String, String, u64)> {
+    let s = Scope::new(src, "scenario", raw.span());
+    let r = raw.get_ref();
+    let name = r.name.get_ref();
+    let name_ok = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if !name_ok {
+        return Err(s.fail(&r.name, "name", format!(
+            "expected a name of letters, digits, '_' and '-' (it names the output folder), got {name:?}"
+        )));
+    }
+    let seed = s.int(&r.seed, "seed", 1, 0, i64::MAX)?;
+    Ok((
+        name.clone(),
+        r.description.clone().unwrap_or_default(),
+        seed,
+    ))
+}
+
+/// Also returns where the session length came from, for errors about things that must fit in it.
+fn session(
+    src: &Source,
+    raw: &Spanned<RawSession>,
+) -> Result<(Session, (Range<usize>, &'static str))> {
+    let s = Scope::new(src, "session", raw.span());
+    let r = raw.get_ref();
+    let open = r.open.get_ref().value;
+    let (length, from) = match (&r.close, &r.duration) {
+        (Some(_), Some(_)) => {
+            return Err(s.fail(
+                &r.duration,
+                "duration",
+                "give either `close` or `duration`, not both",
+            ));
+        }
+        (None, None) => {
+            return Err(src.error(
+                raw.span(),
+                "session.close",
+                "missing required key `close` (or `duration`)",
+            ));
+        }
+        (Some(close), None) => {
+            let c = close.get_ref().value;
+            if c <= open {
+                return Err(s.fail(
+                    &r.close,
+                    "close",
+                    format!(
+                        "expected a close time after the open ({}), got {:?}",
+                        format_clock(open),
+                        close.get_ref().text
+                    ),
+                ));
+            }
+            (c - open, (close.span(), "close"))
+        }
+        (None, Some(duration)) => {
+            let d = s.positive_duration(&r.duration, "duration", Nanos::ZERO)?;
+            if d > DAY.saturating_sub(open) {
+                return Err(s.fail(
+                    &r.duration,
+                    "duration",
+                    format!(
+                        "expected the session to end by midnight, got {:?} after an open at {}",
+                        duration.get_ref().text,
+                        format_clock(open)
+                    ),
+                ));
+            }
+            (d, (duration.span(), "duration"))
+        }
+    };
+    let session = Session {
+        date: r.date.get_ref().value,
+        open,
+        length,
+        utc_offset_secs: r.utc_offset.as_ref().map_or(0, |o| o.get_ref().value),
+    };
+    Ok((session, from))
+}
+
+fn market(s: &Scope, r: &RawMarket) -> Result<Market> {
+    let symbol = r.symbol.get_ref();
+    if symbol.trim().is_empty() {
+        return Err(s.fail(&r.symbol, "symbol", "expected a non-empty symbol, got \"\""));
+    }
+    let tick_size = s.positive(&r.tick_size, "tick_size", 0.0)?;
+    let lot_size = s.int(&r.lot_size, "lot_size", 1, 1, i64::MAX)?;
+    let initial_price = s.positive(&r.initial_price, "initial_price", 0.0)?;
+    let ticks = (initial_price / tick_size).round();
+    // 2^53: beyond it f64 tick counts are no longer exact integers.
+    let whole = (ticks * tick_size - initial_price).abs() <= 1e-6 * initial_price;
+    if !whole || !(1.0..=9_007_199_254_740_992.0).contains(&ticks) {
+        return Err(s.fail(&r.initial_price, "initial_price", format!(
+            "expected a whole number of ticks (tick_size {tick_size}), got {initial_price} = {} ticks",
+            initial_price / tick_size
+        )));
+    }
+    Ok(Market {
+        symbol: symbol.clone(),
+        tick_size,
+        lot_size,
+        initial_price,
+        initial_price_ticks: ticks as i64,
+    })
+}
+
+fn fundamental(
+    src: &Source,
+    raw: &RawRoot,
+    session: &Session,
+    market: &Market,
+    (length_span, length_key): (Range<usize>, &'static str),
+) -> Result<Fundamental> {
+    let s = Scope::new(src, "", 0..0).child("fundamental", raw.fundamental.as_ref());
+    let absent = RawFundamental::default();
+    let r = raw.fundamental.as_ref().map_or(&absent, |f| f.get_ref());
+    let d = Fundamental::default();
+    let step = s.positive_duration(&r.step, "step", d.step)?;
+    if step > session.length {
+        // A defaulted step has no position; the session length is then what the author must fix.
+        let (span, field) = match &r.step {
+            Some(v) => (v.span(), "fundamental.step".to_owned()),
+            None => (length_span, format!("session.{length_key}")),
+        };
+        return Err(src.error(
+            span,
+            field,
+            format!(
+                "expected fundamental.step ({}) to be at most the session length ({})",
+                format_duration(step),
+                format_duration(session.length)
+            ),
+        ));
+    }
+    Ok(Fundamental {
+        mean: s.positive(&r.mean, "mean", market.initial_price)?,
+        half_life: s.positive_duration(&r.half_life, "half_life", d.half_life)?,
+        volatility: s.non_negative(&r.volatility, "volatility", d.volatility)?,
+        jumps_per_day: s.non_negative(&r.jumps_per_day, "jumps_per_day", d.jumps_per_day)?,
+        jump_size: s.non_negative(&r.jump_size, "jump_size", d.jump_size)?,
+        step,
+    })
+}
+
+/// Merges a (possibly partial) latency table over `base`, key by key.
+pub(crate) fn latency(s: &Scope, raw: Option<&Spanned<RawLatency>>, base: &Latency) -> Latency {
+    let merge = |part: &Option<Spanned<RawLatencyParams>>, base: LatencyParams| {
+        let Some(p) = part.as_ref().map(|p| p.get_ref()) else {
+            return base;
+        };
+        LatencyParams {
+            base: s.duration(&p.base, base.base),
+            jitter: s.duration(&p.jitter, base.jitter),
+        }
+    };
+    match raw.map(|r| r.get_ref()) {
+        None => *base,
+        Some(r) => Latency {
+            order_entry: merge(&r.order_entry, base.order_entry),
+            market_data: merge(&r.market_data, base.market_data),
+        },
+    }
+}
+
+fn output(s: &Scope, raw: Option<&RawOutput>) -> Result<OutputConfig> {
+    let d = OutputConfig::default();
+    let Some(r) = raw else { return Ok(d) };
+    // A level given with compression = "none" is accepted and ignored, so switching compression
+    // off for a debugging run is a one-line edit.
+    let level = s.int(&r.zstd_level, "zstd_level", 3, 1, 22)?;
+    Ok(OutputConfig {
+        depth_levels: s.int(&r.depth_levels, "depth_levels", 10, 1, 50)?,
+        batch_rows: s.int(&r.batch_rows, "batch_rows", 65_536, 1024, 4_194_304)?,
+        compression: match r.compression.unwrap_or(CompressionName::Zstd) {
+            CompressionName::Zstd => Compression::Zstd(level),
+            CompressionName::None => Compression::None,
+        },
+        book: r.book.unwrap_or(d.book),
+    })
+}

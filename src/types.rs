@@ -1,0 +1,186 @@
+//! Newtypes shared by every module. Integer ticks, shares and nanoseconds inside the simulator so the
+//! compiler catches unit mix-ups; conversion to currency and wall-clock time happens only at output.
+
+use std::fmt;
+use std::ops::{Add, AddAssign, Sub, SubAssign};
+
+/// Nanoseconds since the session opens. Unsigned because nothing happens before the open.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Nanos(pub u64);
+
+impl Nanos {
+    pub const ZERO: Nanos = Nanos(0);
+    pub const MAX: Nanos = Nanos(u64::MAX);
+
+    pub const fn from_micros(us: u64) -> Self {
+        Nanos(us * 1_000)
+    }
+    pub const fn from_millis(ms: u64) -> Self {
+        Nanos(ms * 1_000_000)
+    }
+    pub const fn from_secs(s: u64) -> Self {
+        Nanos(s * 1_000_000_000)
+    }
+    /// Rounds to the nearest nanosecond; negative or NaN inputs clamp to zero.
+    pub fn from_secs_f64(s: f64) -> Self {
+        if s.is_nan() || s <= 0.0 {
+            Nanos(0)
+        } else {
+            Nanos((s * 1e9).round() as u64)
+        }
+    }
+    pub fn as_secs_f64(self) -> f64 {
+        self.0 as f64 * 1e-9
+    }
+    pub fn saturating_sub(self, rhs: Nanos) -> Nanos {
+        Nanos(self.0.saturating_sub(rhs.0))
+    }
+}
+
+impl Add for Nanos {
+    type Output = Nanos;
+    fn add(self, rhs: Nanos) -> Nanos {
+        Nanos(self.0 + rhs.0)
+    }
+}
+impl AddAssign for Nanos {
+    fn add_assign(&mut self, rhs: Nanos) {
+        self.0 += rhs.0;
+    }
+}
+impl Sub for Nanos {
+    type Output = Nanos;
+    fn sub(self, rhs: Nanos) -> Nanos {
+        Nanos(self.0 - rhs.0)
+    }
+}
+
+impl fmt::Display for Nanos {
+    /// Shown as seconds since the open, which is how people read session time.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:.9}s", self.as_secs_f64())
+    }
+}
+
+/// A price in integer ticks. Signed so that differences (spreads, offsets) stay in the same type.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Price(pub i64);
+
+impl Add<i64> for Price {
+    type Output = Price;
+    fn add(self, rhs: i64) -> Price {
+        Price(self.0 + rhs)
+    }
+}
+impl Sub<i64> for Price {
+    type Output = Price;
+    fn sub(self, rhs: i64) -> Price {
+        Price(self.0 - rhs)
+    }
+}
+impl Sub for Price {
+    type Output = i64;
+    fn sub(self, rhs: Price) -> i64 {
+        self.0 - rhs.0
+    }
+}
+
+/// A quantity in shares.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Qty(pub u64);
+
+impl Qty {
+    pub const ZERO: Qty = Qty(0);
+    pub fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+}
+impl Add for Qty {
+    type Output = Qty;
+    fn add(self, rhs: Qty) -> Qty {
+        Qty(self.0 + rhs.0)
+    }
+}
+impl AddAssign for Qty {
+    fn add_assign(&mut self, rhs: Qty) {
+        self.0 += rhs.0;
+    }
+}
+impl Sub for Qty {
+    type Output = Qty;
+    fn sub(self, rhs: Qty) -> Qty {
+        Qty(self.0 - rhs.0)
+    }
+}
+impl SubAssign for Qty {
+    fn sub_assign(&mut self, rhs: Qty) {
+        self.0 -= rhs.0;
+    }
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Side {
+    Buy,
+    Sell,
+}
+
+impl Side {
+    pub fn opposite(self) -> Side {
+        match self {
+            Side::Buy => Side::Sell,
+            Side::Sell => Side::Buy,
+        }
+    }
+    /// +1 for buys, -1 for sells: the sign of the position change a fill causes.
+    pub fn sign(self) -> i64 {
+        match self {
+            Side::Buy => 1,
+            Side::Sell => -1,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Buy => "BUY",
+            Side::Sell => "SELL",
+        }
+    }
+}
+
+/// How an order treats the book on arrival and what happens to its unfilled remainder.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum OrderKind {
+    /// Matches what it can at its limit price or better, rests the remainder.
+    Limit,
+    /// Matches at any price, the remainder expires.
+    Market,
+    /// Immediate-or-cancel: a limit order whose remainder expires instead of resting.
+    Ioc,
+    /// Fill-or-kill: fills completely at its limit or better at once, or not at all.
+    Fok,
+    /// Rests only; rejected if it would take liquidity on arrival.
+    PostOnly,
+}
+
+impl OrderKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderKind::Limit => "LIMIT",
+            OrderKind::Market => "MARKET",
+            OrderKind::Ioc => "IOC",
+            OrderKind::Fok => "FOK",
+            OrderKind::PostOnly => "POST_ONLY",
+        }
+    }
+}
+
+/// Exchange-assigned order id: a plain sequence number, so it says nothing about who sent the order.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct OrderId(pub u64);
+
+/// An opaque trading-account id, drawn from the run's seeded stream so id ranges reveal no role.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AccountId(pub u64);
+
+/// Index of an agent inside one run; internal only, never written to market/ output.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AgentId(pub u32);

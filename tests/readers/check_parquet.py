@@ -1,0 +1,98 @@
+"""Reads every Parquet file of one run with pyarrow, polars and DuckDB and checks names and types.
+
+Usage: python3 tests/readers/check_parquet.py RUN_DIR
+The Rust tests prove what we write; this proves that the tools our users actually use read it with
+no casting. Exits non-zero with a message on the first mismatch.
+"""
+import json
+import pathlib
+import sys
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+TS = pa.timestamp("ns", tz="UTC")
+DICT = pa.dictionary(pa.int32(), pa.string())
+U64, I64, F64 = pa.uint64(), pa.int64(), pa.float64()
+
+EXPECTED = {
+    "orders": [
+        ("event_id", U64), ("timestamp", TS), ("order_id", U64), ("account_id", U64),
+        ("event_type", DICT), ("side", DICT), ("order_type", DICT), ("price", F64),
+        ("price_ticks", I64), ("qty", U64), ("remaining_qty", U64), ("trade_id", U64),
+        ("fill_price", F64), ("fill_price_ticks", I64), ("reject_reason", DICT),
+    ],
+    "trades": [
+        ("trade_id", U64), ("event_id", U64), ("timestamp", TS), ("price", F64), ("price_ticks", I64),
+        ("qty", U64), ("aggressor_side", DICT), ("buy_order_id", U64), ("sell_order_id", U64),
+        ("buy_account_id", U64), ("sell_account_id", U64),
+    ],
+    "accounts": [("account_id", U64), ("participant_id", U64), ("account_type", DICT)],
+}
+
+
+def book_columns(levels):
+    cols = [("event_id", U64), ("timestamp", TS)]
+    for side in ("bid", "ask"):
+        for k in range(1, levels + 1):
+            cols += [(f"{side}_price_{k}", F64), (f"{side}_qty_{k}", U64)]
+    return cols
+
+
+def fail(msg):
+    print(f"check_parquet: FAIL: {msg}")
+    sys.exit(1)
+
+
+def main(run_dir):
+    run = pathlib.Path(run_dir)
+    manifest = json.loads((run / "manifest.json").read_text())
+    levels = None
+    for line in manifest["scenario"]["text"].splitlines():
+        if line.strip().startswith("depth_levels"):
+            levels = int(line.split("=")[1].split("#")[0])
+    expected = dict(EXPECTED)
+    expected["book"] = book_columns(levels or 10)
+    checked = 0
+    for name, columns in expected.items():
+        path = run / "market" / f"{name}.parquet"
+        if not path.exists():
+            fail(f"{path} missing")
+        table = pq.read_table(path)
+        got = [(f.name, f.type) for f in table.schema]
+        if got != columns:
+            for (gn, gt), (en, et) in zip(got, columns):
+                if (gn, gt) != (en, et):
+                    fail(f"{path}: column {gn}: {gt}, expected {en}: {et}")
+            fail(f"{path}: {len(got)} columns, expected {len(columns)}")
+        rows = manifest["row_counts"][name] if isinstance(manifest["row_counts"], dict) else None
+        if rows is not None and rows != table.num_rows:
+            fail(f"{path}: {table.num_rows} rows, manifest says {rows}")
+        df = pl.read_parquet(path)
+        if df.height != table.num_rows:
+            fail(f"polars read {df.height} rows of {path}, pyarrow {table.num_rows}")
+        n = duckdb.sql(f"select count(*) from read_parquet('{path}')").fetchone()[0]
+        if n != table.num_rows:
+            fail(f"duckdb read {n} rows of {path}, pyarrow {table.num_rows}")
+        checked += 1
+        print(f"ok {name}: {table.num_rows} rows, {len(columns)} columns (pyarrow, polars, duckdb)")
+
+    # Prices in currency must equal ticks x tick size, to the tick's precision.
+    tick = manifest["market"]["tick_size"]
+    bad = duckdb.sql(
+        f"select count(*) from read_parquet('{run / 'market' / 'trades.parquet'}') "
+        f"where abs(price - price_ticks * {tick}) > {tick} / 1000"
+    ).fetchone()[0]
+    if bad:
+        fail(f"{bad} trades whose price disagrees with price_ticks")
+    ts = duckdb.sql(
+        f"select min(timestamp), max(timestamp) from read_parquet('{run / 'market' / 'orders.parquet'}')"
+    ).fetchone()
+    print(f"ok orders span {ts[0]} .. {ts[1]}")
+    print(f"{checked} passed, 0 failed")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

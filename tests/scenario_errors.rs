@@ -1,0 +1,692 @@
+//! Every scenario error must say where (line:column), which key, and what was expected.
+
+use std::path::Path;
+
+use marketsim::scenario::{
+    AgentParams, Compression, EventKind, ExecStyle, ExecutionParams, MarketMakerParams,
+    MomentumParams, NoiseParams, ScenarioError, ValueParams, load, parse,
+};
+use marketsim::types::Nanos;
+
+/// A minimal valid scenario. Its last line is line 12, so appended text starts at line 13.
+const BASE: &str = r#"[scenario]
+name = "t"
+
+[session]
+date = "2024-06-19"
+open = "09:30"
+close = "16:00"
+
+[market]
+symbol = "SIM"
+tick_size = 0.01
+initial_price = 100.0
+"#;
+
+const FILE: &str = "scenarios/x.toml";
+
+fn err(text: &str) -> ScenarioError {
+    match parse(text, Path::new(FILE)) {
+        Ok(_) => panic!("expected an error for:\n{text}"),
+        Err(e) => e,
+    }
+}
+
+/// Asserts position, key path and the start of the message, and that Display agrees with them.
+fn check(e: &ScenarioError, line: usize, column: usize, field: &str, message_prefix: &str) {
+    assert_eq!((e.line, e.column), (line, column), "position of: {e}");
+    assert_eq!(e.field, field, "field of: {e}");
+    assert!(
+        e.message.starts_with(message_prefix),
+        "message of: {e}\nexpected to start with: {message_prefix}"
+    );
+    let shown = e.to_string();
+    let head = if field.is_empty() {
+        format!("{FILE}:{line}:{column}: ")
+    } else {
+        format!("{FILE}:{line}:{column}: {field}: ")
+    };
+    assert!(shown.starts_with(&head), "{shown}");
+}
+
+fn with(extra: &str) -> String {
+    format!("{BASE}{extra}")
+}
+
+#[test]
+fn base_is_valid() {
+    let s = parse(BASE, Path::new(FILE)).unwrap();
+    assert_eq!(s.session.length, Nanos::from_secs(6 * 3600 + 1800));
+    assert!(s.agents.is_empty() && s.events.is_empty());
+}
+
+#[test]
+fn malformed_toml() {
+    let e = err("[scenario\nname = \"t\"\n");
+    check(&e, 1, 10, "", "unclosed table");
+    let e = err(&with(
+        "[[agents]]\ntype = \"noise\"\ncount = 3\nsize_median = \n",
+    ));
+    assert_eq!(e.line, 16, "{e}");
+}
+
+#[test]
+fn duplicate_key_is_a_syntax_error() {
+    let e = err(&BASE.replace("tick_size = 0.01", "tick_size = 0.01\ntick_size = 0.02"));
+    check(&e, 12, 1, "", "duplicate key");
+}
+
+#[test]
+fn unknown_top_level_key() {
+    let e = err(&format!("colour = \"red\"\n{BASE}"));
+    check(
+        &e,
+        1,
+        1,
+        "colour",
+        "unknown key `colour`, expected one of `scenario`, `session`",
+    );
+    assert!(
+        e.message.contains("`agents`") && e.message.contains("`events`"),
+        "{e}"
+    );
+
+    let e = err(&with("[agent]\ntype = \"noise\"\n"));
+    check(&e, 13, 2, "agent", "unknown key `agent`");
+}
+
+#[test]
+fn unknown_key_in_market() {
+    let e = err(&BASE.replace("tick_size = 0.01", "tick_size = 0.01\ntick = 0.05"));
+    check(
+        &e,
+        12,
+        1,
+        "market.tick",
+        "unknown key `tick`, expected one of `symbol`, `tick_size`",
+    );
+}
+
+#[test]
+fn unknown_key_in_agent_entry() {
+    let text = with(
+        "\n[[agents]]\ntype = \"noise\"\ncount = 10\n\n[[agents]]\ntype = \"value\"\ncount = 5\nwake_intervall = \"5m\"\n",
+    );
+    let e = err(&text);
+    check(
+        &e,
+        21,
+        1,
+        "agents[1].wake_intervall",
+        "unknown key `wake_intervall`",
+    );
+    // The list of allowed keys is the family's own, so the fix is visible in the message.
+    assert!(
+        e.message.contains("`wake_interval`") && e.message.contains("`observation_noise`"),
+        "{e}"
+    );
+    assert!(
+        !e.message.contains("`p_market`"),
+        "noise keys must not be allowed in value: {e}"
+    );
+}
+
+#[test]
+fn key_of_another_family_is_unknown() {
+    let e = err(&with(
+        "[[agents]]\ntype = \"execution\"\ncount = 1\nwake_interval = \"1s\"\n",
+    ));
+    check(
+        &e,
+        16,
+        1,
+        "agents[0].wake_interval",
+        "unknown key `wake_interval`",
+    );
+}
+
+#[test]
+fn unknown_key_nested_in_agent_latency() {
+    let e = err(&with(
+        "[[agents]]\ntype = \"noise\"\ncount = 3\nlatency = { order_entry = { bas = \"1us\" } }\n",
+    ));
+    check(
+        &e,
+        16,
+        29,
+        "agents[0].latency.order_entry.bas",
+        "unknown key `bas`, expected `base` or `jitter`",
+    );
+}
+
+#[test]
+fn unknown_agent_type() {
+    let e = err(&with("[[agents]]\ntype = \"nosie\"\ncount = 3\n"));
+    check(
+        &e,
+        14,
+        8,
+        "agents[0].type",
+        "unknown type \"nosie\", expected one of \"noise\", \"value\"",
+    );
+}
+
+#[test]
+fn agent_type_missing_or_not_a_string() {
+    let e = err(&with("[[agents]]\ncount = 3\n"));
+    check(&e, 13, 1, "agents[0].type", "missing required key `type`");
+    let e = err(&with("[[agents]]\ntype = 3\ncount = 3\n"));
+    check(&e, 14, 8, "agents[0].type", "expected one of \"noise\"");
+}
+
+#[test]
+fn missing_count_points_at_the_entry() {
+    let e = err(&with(
+        "[[agents]]\ntype = \"noise\"\ncount = 1\n\n[[agents]]\ntype = \"value\"\n",
+    ));
+    check(&e, 17, 1, "agents[1].count", "missing required key `count`");
+}
+
+#[test]
+fn inline_agent_array_keeps_positions() {
+    let e = err(&with(
+        "agents = [\n  { type = \"noise\", count = 1 },\n  { type = \"noise\", count = -4 },\n]\n",
+    ));
+    // `agents = [...]` after [market] would belong to it, so put the array at the top instead.
+    assert_eq!(e.field, "market.agents", "{e}");
+    let text = format!(
+        "agents = [\n  {{ type = \"noise\", count = 1 }},\n  {{ type = \"noise\", count = -4 }},\n]\n{BASE}"
+    );
+    let e = err(&text);
+    check(
+        &e,
+        3,
+        29,
+        "agents[1].count",
+        "expected an integer from 0 to 4294967295, got -4",
+    );
+}
+
+#[test]
+fn negative_tick_size() {
+    let e = err(&BASE.replace("tick_size = 0.01", "tick_size = -0.01"));
+    check(
+        &e,
+        11,
+        13,
+        "market.tick_size",
+        "expected a positive number, got -0.01",
+    );
+    assert_eq!(
+        e.to_string(),
+        "scenarios/x.toml:11:13: market.tick_size: expected a positive number, got -0.01"
+    );
+}
+
+#[test]
+fn wrong_value_type() {
+    let e = err(&BASE.replace("tick_size = 0.01", "tick_size = \"0.01\""));
+    check(
+        &e,
+        11,
+        13,
+        "market.tick_size",
+        "invalid type: string \"0.01\", expected f64",
+    );
+}
+
+#[test]
+fn initial_price_off_the_tick_grid() {
+    let e = err(&BASE.replace("initial_price = 100.0", "initial_price = 100.005"));
+    check(
+        &e,
+        12,
+        17,
+        "market.initial_price",
+        "expected a whole number of ticks",
+    );
+}
+
+#[test]
+fn event_outside_the_session() {
+    let after = err(&with(
+        "[[events]]\nkind = \"news\"\nat = \"16:00:00\"\njump = 0.02\n",
+    ));
+    check(
+        &after,
+        15,
+        6,
+        "events[0].at",
+        "expected a time within the session",
+    );
+    assert!(
+        after.message.contains("09:30:00") && after.message.contains("16:00:00"),
+        "{after}"
+    );
+    let before = err(&with(
+        "[[events]]\nkind = \"news\"\nat = \"09:29:59.999\"\njump = 0.02\n",
+    ));
+    check(
+        &before,
+        15,
+        6,
+        "events[0].at",
+        "expected a time within the session",
+    );
+}
+
+#[test]
+fn event_kind_and_jump() {
+    let e = err(&with("[[events]]\nkind = \"halt\"\nat = \"12:00\"\n"));
+    check(
+        &e,
+        14,
+        8,
+        "events[0].kind",
+        "unknown kind \"halt\", expected one of \"news\"",
+    );
+    let e = err(&with(
+        "[[events]]\nkind = \"news\"\nat = \"12:00\"\njump = -1.0\n",
+    ));
+    check(
+        &e,
+        16,
+        8,
+        "events[0].jump",
+        "expected a non-zero fraction greater than -1",
+    );
+}
+
+#[test]
+fn close_before_open() {
+    let e = err(&BASE.replace("close = \"16:00\"", "close = \"09:00\""));
+    check(
+        &e,
+        7,
+        9,
+        "session.close",
+        "expected a close time after the open (09:30:00), got \"09:00\"",
+    );
+}
+
+#[test]
+fn close_or_duration_exactly_once() {
+    let both = err(&BASE.replace(
+        "close = \"16:00\"",
+        "close = \"16:00\"\nduration = \"6h30m\"",
+    ));
+    check(
+        &both,
+        8,
+        12,
+        "session.duration",
+        "give either `close` or `duration`, not both",
+    );
+    let neither = err(&BASE.replace("close = \"16:00\"\n", ""));
+    check(
+        &neither,
+        4,
+        1,
+        "session.close",
+        "missing required key `close` (or `duration`)",
+    );
+}
+
+#[test]
+fn p_market_plus_p_cancel_above_one() {
+    let e = err(&with(
+        "[[agents]]\ntype = \"noise\"\ncount = 3\np_market = 0.8\np_cancel = 0.3\n",
+    ));
+    check(
+        &e,
+        17,
+        12,
+        "agents[0].p_cancel",
+        "expected p_market + p_cancel <= 1",
+    );
+    // With p_cancel defaulted (0.3) the only written value is the one to blame.
+    let e = err(&with(
+        "[[agents]]\ntype = \"noise\"\ncount = 3\np_market = 0.75\n",
+    ));
+    check(
+        &e,
+        16,
+        12,
+        "agents[0].p_market",
+        "expected p_market + p_cancel <= 1",
+    );
+    // Sums that are 1 up to rounding are fine.
+    parse(
+        &with("[[agents]]\ntype = \"noise\"\ncount = 3\np_market = 0.7\np_cancel = 0.3\n"),
+        Path::new(FILE),
+    )
+    .unwrap();
+}
+
+#[test]
+fn fast_not_below_slow() {
+    let e = err(&with(
+        "[[agents]]\ntype = \"momentum\"\ncount = 3\nfast = \"10m\"\nslow = \"5m\"\n",
+    ));
+    check(
+        &e,
+        16,
+        8,
+        "agents[0].fast",
+        "expected fast < slow (EMA half-lives), got fast = \"10m\" and slow = \"5m\"",
+    );
+    let e = err(&with(
+        "[[agents]]\ntype = \"momentum\"\ncount = 3\nslow = \"1m\"\n",
+    ));
+    check(
+        &e,
+        16,
+        8,
+        "agents[0].slow",
+        "expected fast < slow (EMA half-lives), got fast = \"1m\" and slow = \"1m\"",
+    );
+}
+
+#[test]
+fn bad_duration_string() {
+    let e = err(&with(
+        "[[agents]]\ntype = \"noise\"\ncount = 3\nwake_interval = \"5 minutes\"\n",
+    ));
+    check(
+        &e,
+        16,
+        17,
+        "agents[0].wake_interval",
+        "expected a duration like \"90s\"",
+    );
+    assert!(e.message.contains("got \"5 minutes\""), "{e}");
+    let e = err(&with(
+        "[[agents]]\ntype = \"noise\"\ncount = 3\nwake_interval = 60\n",
+    ));
+    check(
+        &e,
+        16,
+        17,
+        "agents[0].wake_interval",
+        "invalid type: integer `60`, expected a duration",
+    );
+    let e = err(&with(
+        "[[agents]]\ntype = \"noise\"\ncount = 3\nwake_interval = \"0s\"\n",
+    ));
+    check(
+        &e,
+        16,
+        17,
+        "agents[0].wake_interval",
+        "expected a duration greater than zero",
+    );
+    let e = err(&with("[latency]\norder_entry = { base = \"1 ms\" }\n"));
+    check(
+        &e,
+        14,
+        24,
+        "latency.order_entry.base",
+        "expected a duration",
+    );
+}
+
+#[test]
+fn bad_clock_and_date_strings() {
+    let e = err(&BASE.replace("open = \"09:30\"", "open = \"9:30\""));
+    check(&e, 6, 8, "session.open", "expected a clock time");
+    let e = err(&BASE.replace("2024-06-19", "2023-02-29"));
+    check(
+        &e,
+        5,
+        8,
+        "session.date",
+        "expected a date \"YYYY-MM-DD\", got \"2023-02-29\"",
+    );
+}
+
+#[test]
+fn missing_table_and_missing_key() {
+    let e = err(&BASE.replace(
+        "[market]\nsymbol = \"SIM\"\ntick_size = 0.01\ninitial_price = 100.0\n",
+        "",
+    ));
+    check(&e, 1, 1, "market", "missing required table [market]");
+    let e = err(&BASE.replace("symbol = \"SIM\"\n", ""));
+    check(&e, 9, 1, "market.symbol", "missing required key `symbol`");
+}
+
+#[test]
+fn defaulted_value_blames_what_was_written() {
+    // The default fundamental step (1s) does not fit a 500ms session: the duration is at fault.
+    let e = err(&BASE.replace("close = \"16:00\"", "duration = \"500ms\""));
+    check(
+        &e,
+        7,
+        12,
+        "session.duration",
+        "expected fundamental.step (1s) to be at most",
+    );
+}
+
+#[test]
+fn output_limits() {
+    let e = err(&with("[output]\ndepth_levels = 0\n"));
+    check(
+        &e,
+        14,
+        16,
+        "output.depth_levels",
+        "expected an integer from 1 to 50, got 0",
+    );
+    let e = err(&with("[output]\ncompression = \"gzip\"\n"));
+    check(
+        &e,
+        14,
+        15,
+        "output.compression",
+        "unknown variant `gzip`, expected `zstd` or `none`",
+    );
+}
+
+#[test]
+fn scenario_name_must_be_a_folder_name() {
+    let e = err(&BASE.replace("name = \"t\"", "name = \"my run\""));
+    check(
+        &e,
+        2,
+        8,
+        "scenario.name",
+        "expected a name of letters, digits",
+    );
+}
+
+#[test]
+fn unreadable_file_has_no_position() {
+    let e = load(Path::new("tests/fixtures/does-not-exist.toml")).unwrap_err();
+    assert_eq!((e.line, e.column), (0, 0));
+    assert!(
+        e.to_string()
+            .starts_with("tests/fixtures/does-not-exist.toml: cannot read"),
+        "{e}"
+    );
+}
+
+#[test]
+fn native_toml_dates_and_times_are_accepted() {
+    let text = BASE
+        .replace("date = \"2024-06-19\"", "date = 2024-06-19")
+        .replace("open = \"09:30\"", "open = 09:30:00");
+    let s = parse(&text, Path::new(FILE)).unwrap();
+    assert_eq!(s.session.open, Nanos::from_secs(9 * 3600 + 1800));
+    let e = err(&BASE.replace("close = \"16:00\"", "duration = 06:30:00"));
+    check(&e, 7, 12, "session.duration", "expected a duration");
+}
+
+/// Cutting the example anywhere must give either a scenario or a located error, never a panic.
+#[test]
+fn truncated_files_never_panic_and_are_always_located() {
+    let text = std::fs::read_to_string("tests/fixtures/example.toml").unwrap();
+    let mut errors = 0;
+    for (cut, _) in text.char_indices() {
+        if let Err(e) = parse(&text[..cut], Path::new(FILE)) {
+            errors += 1;
+            assert!(
+                e.line >= 1 && e.column >= 1,
+                "unlocated error at cut {cut}: {e}"
+            );
+        }
+    }
+    assert!(errors > 0);
+}
+
+#[test]
+fn example_scenario_parses_to_expected_values() {
+    let path = Path::new("tests/fixtures/example.toml");
+    let s = load(path).unwrap();
+    assert_eq!(s.name, "baseline");
+    assert_eq!(s.seed, 42);
+    assert!(s.description.starts_with("A calm day"));
+    assert_eq!(s.source_path, path);
+    assert_eq!(s.source_text, std::fs::read_to_string(path).unwrap());
+
+    assert_eq!(s.session.date, (2024, 6, 19));
+    assert_eq!(s.session.open, Nanos::from_secs(9 * 3600 + 1800));
+    assert_eq!(s.session.length, Nanos::from_secs(6 * 3600 + 1800));
+    assert_eq!(s.session.close(), Nanos::from_secs(16 * 3600));
+    assert_eq!(s.session.utc_offset_secs, -4 * 3600);
+    assert_eq!(s.session.start_epoch_ns(), 1_718_803_800_000_000_000);
+
+    assert_eq!(s.market.symbol, "SIM");
+    assert_eq!((s.market.tick_size, s.market.lot_size), (0.01, 1));
+    assert_eq!(
+        (s.market.initial_price, s.market.initial_price_ticks),
+        (100.0, 10_000)
+    );
+
+    assert_eq!(s.fundamental.mean, 100.0);
+    assert_eq!(s.fundamental.half_life, Nanos::from_secs(7200));
+    assert_eq!(s.fundamental.jumps_per_day, 1.5);
+    assert_eq!(s.fundamental.step, Nanos::from_secs(1));
+
+    assert_eq!(s.latency.order_entry.base, Nanos::from_micros(100));
+    assert_eq!(s.latency.market_data.jitter, Nanos::from_micros(20));
+    assert_eq!(s.output.compression, Compression::Zstd(3));
+    assert_eq!(
+        (s.output.depth_levels, s.output.batch_rows, s.output.book),
+        (10, 65_536, true)
+    );
+
+    let names: Vec<(&str, &str, u32)> = s
+        .agents
+        .iter()
+        .map(|g| (g.name.as_str(), g.params.family(), g.count))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("dealers", "market_maker", 4),
+            ("retail", "noise", 500),
+            ("value", "value", 20),
+            ("momentum", "momentum", 10),
+            ("funds", "execution", 2),
+        ]
+    );
+
+    // The dealers' override replaces only order_entry.base; the rest is the global latency.
+    let dealers = &s.agents[0];
+    assert_eq!(dealers.latency.order_entry.base, Nanos::from_micros(20));
+    assert_eq!(dealers.latency.order_entry.jitter, Nanos::from_micros(50));
+    assert_eq!(dealers.latency.market_data, s.latency.market_data);
+    assert_eq!(s.agents[1].latency, s.latency);
+
+    assert_eq!(
+        dealers.params,
+        AgentParams::MarketMaker(MarketMakerParams::default())
+    );
+    assert_eq!(
+        s.agents[1].params,
+        AgentParams::Noise(NoiseParams::default())
+    );
+    assert_eq!(
+        s.agents[2].params,
+        AgentParams::Value(ValueParams {
+            threshold: 0.001,
+            ..ValueParams::default()
+        })
+    );
+    assert_eq!(
+        s.agents[3].params,
+        AgentParams::Momentum(MomentumParams::default())
+    );
+    assert_eq!(
+        s.agents[4].params,
+        AgentParams::Execution(ExecutionParams {
+            metaorders_per_day: 3.0,
+            duration_median: Nanos::from_secs(45 * 60),
+            style: ExecStyle::Vwap,
+            ..ExecutionParams::default()
+        })
+    );
+
+    assert_eq!(s.events.len(), 1);
+    assert_eq!(s.events[0].at, Nanos::from_secs(2 * 3600 + 1800));
+    assert_eq!(s.events[0].kind, EventKind::News { jump: -0.02 });
+}
+
+#[test]
+fn defaults_fill_a_minimal_scenario() {
+    let s = parse(
+        &with("[[agents]]\ntype = \"execution\"\ncount = 0\n"),
+        Path::new(FILE),
+    )
+    .unwrap();
+    assert_eq!((s.seed, s.description.as_str()), (1, ""));
+    assert_eq!(s.session.utc_offset_secs, 0);
+    assert_eq!(s.market.lot_size, 1);
+    assert_eq!(s.fundamental.mean, s.market.initial_price);
+    assert_eq!(s.agents[0].name, "execution");
+    assert_eq!(s.agents[0].count, 0);
+    assert_eq!(
+        s.agents[0].params,
+        AgentParams::Execution(ExecutionParams::default())
+    );
+}
+
+#[test]
+fn events_are_sorted_by_time() {
+    let s = parse(
+        &with("[[events]]\nkind = \"news\"\nat = \"15:00\"\njump = 0.01\n\n[[events]]\nkind = \"news\"\nat = \"10:00\"\njump = -0.01\n"),
+        Path::new(FILE),
+    )
+    .unwrap();
+    let at: Vec<Nanos> = s.events.iter().map(|e| e.at).collect();
+    assert_eq!(
+        at,
+        [Nanos::from_secs(1800), Nanos::from_secs(5 * 3600 + 1800)]
+    );
+}
+
+/// Single-character corruptions of the example: again never a panic, always a located error.
+#[test]
+fn corrupted_files_never_panic_and_are_always_located() {
+    let text = std::fs::read_to_string("tests/fixtures/example.toml").unwrap();
+    let cuts: Vec<usize> = text.char_indices().map(|(i, _)| i).step_by(11).collect();
+    for cut in cuts {
+        let ch_len = text[cut..].chars().next().map_or(0, char::len_utf8);
+        for replacement in ["\"", "=", "[", "-", "9", "\n", "x", ""] {
+            let mutated = format!("{}{replacement}{}", &text[..cut], &text[cut + ch_len..]);
+            if let Err(e) = parse(&mutated, Path::new(FILE)) {
+                assert!(e.line >= 1 && e.column >= 1, "unlocated: {e}\n{mutated}");
+            }
+        }
+    }
+}
+
+#[test]
+fn deeply_nested_input_does_not_overflow_the_stack() {
+    let deep = format!("x = {}1{}\n", "[".repeat(10_000), "]".repeat(10_000));
+    let e = err(&deep);
+    assert!(e.line >= 1, "{e}");
+    let deep_tables = format!("x = {}1{}\n", "{ a = ".repeat(10_000), " }".repeat(10_000));
+    assert!(err(&deep_tables).line >= 1);
+}
