@@ -9,6 +9,12 @@ import pathlib
 import sys
 
 import duckdb
+
+DB = duckdb.connect()
+
+
+def sql(query):
+    return DB.execute(query).fetchall()
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -67,13 +73,13 @@ def main(run_dir):
                 if (gn, gt) != (en, et):
                     fail(f"{path}: column {gn}: {gt}, expected {en}: {et}")
             fail(f"{path}: {len(got)} columns, expected {len(columns)}")
-        rows = manifest["row_counts"][name] if isinstance(manifest["row_counts"], dict) else None
-        if rows is not None and rows != table.num_rows:
+        rows = manifest["row_counts"][f"{name}.parquet"]
+        if rows != table.num_rows:
             fail(f"{path}: {table.num_rows} rows, manifest says {rows}")
         df = pl.read_parquet(path)
         if df.height != table.num_rows:
             fail(f"polars read {df.height} rows of {path}, pyarrow {table.num_rows}")
-        n = duckdb.sql(f"select count(*) from read_parquet('{path}')").fetchone()[0]
+        n = sql(f"select count(*) from read_parquet('{path}')")[0][0]
         if n != table.num_rows:
             fail(f"duckdb read {n} rows of {path}, pyarrow {table.num_rows}")
         checked += 1
@@ -81,15 +87,13 @@ def main(run_dir):
 
     # Prices in currency must equal ticks x tick size, to the tick's precision.
     tick = manifest["market"]["tick_size"]
-    bad = duckdb.sql(
+    bad = sql(
         f"select count(*) from read_parquet('{run / 'market' / 'trades.parquet'}') "
         f"where abs(price - price_ticks * {tick}) > {tick} / 1000"
-    ).fetchone()[0]
+    )[0][0]
     if bad:
         fail(f"{bad} trades whose price disagrees with price_ticks")
-    ts = duckdb.sql(
-        f"select min(timestamp), max(timestamp) from read_parquet('{run / 'market' / 'orders.parquet'}')"
-    ).fetchone()
+    ts = sql(f"select min(timestamp)::varchar, max(timestamp)::varchar from read_parquet('{run / 'market' / 'orders.parquet'}')")[0]
     print(f"ok orders span {ts[0]} .. {ts[1]}")
     print(f"{checked} passed, 0 failed")
 
