@@ -314,8 +314,19 @@ impl Harness {
                     RejectReason::InvalidQty
                 } else if price.0 < 1 || price > MAX_PRICE {
                     RejectReason::InvalidPrice
+                } else if let Some(m) = self.model.orders.get(&id) {
+                    // A resting order is refused only when post-only and moved across the spread.
+                    assert_eq!(
+                        self.fast.order(id).map(|o| o.kind),
+                        Some(OrderKind::PostOnly)
+                    );
+                    let best = match m.side {
+                        Side::Buy => self.reference.best_ask(),
+                        Side::Sell => self.reference.best_bid(),
+                    };
+                    assert!(best.is_some_and(|(p, _)| crosses(m.side, Some(price), p)));
+                    RejectReason::PostOnlyWouldCross
                 } else {
-                    assert!(!self.model.orders.contains_key(&id));
                     RejectReason::UnknownOrder
                 };
                 assert_eq!(e, expected);

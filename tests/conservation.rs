@@ -6,7 +6,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use marketsim::output::records::OrderEventType;
-use marketsim::types::{OrderKind, Side};
+use marketsim::types::{OrderId, OrderKind, Side};
 
 #[test]
 fn positions_sum_to_zero_and_cash_balances_against_trades() {
@@ -60,38 +60,44 @@ fn positions_sum_to_zero_and_cash_balances_against_trades() {
 
 #[test]
 fn every_order_quantity_is_accounted_for() {
+    // Replaying the order events must explain every order's quantity: what NEW (or a MODIFY) put on
+    // the book leaves only through FILL, CANCEL or EXPIRE rows, each row's `remaining` agrees with the
+    // replay, and what is left at the close is exactly what rests in the book.
     let scenario = common::load("quick");
     let (sim, rec) = common::simulate(&scenario, 22);
-    // added = resting + filled + cancelled + expired, per order, with the book's leftovers at the close.
-    #[derive(Default)]
-    struct Flow {
-        added: u64,
-        out: u64,
-    }
-    let mut flows: BTreeMap<u64, Flow> = BTreeMap::new();
+    let mut remaining: BTreeMap<u64, u64> = BTreeMap::new();
+    let mut seen = [0usize; 6];
     for e in &rec.orders {
-        let f = flows.entry(e.order_id.0).or_default();
+        seen[e.event_type as usize] += 1;
+        let rem = remaining.entry(e.order_id.0).or_default();
         match e.event_type {
-            OrderEventType::New => f.added += e.qty.0,
-            OrderEventType::Fill | OrderEventType::Cancel | OrderEventType::Expire => {
-                f.out += e.qty.0
+            OrderEventType::New | OrderEventType::Modify => *rem = e.qty.0,
+            OrderEventType::Fill | OrderEventType::Expire => *rem -= e.qty.0,
+            OrderEventType::Cancel => {
+                assert_eq!(e.qty.0, *rem, "a cancel removes all that rests");
+                *rem = 0;
             }
-            OrderEventType::Modify | OrderEventType::Reject => {}
+            OrderEventType::Reject => continue,
         }
+        assert_eq!(
+            e.remaining.0, *rem,
+            "event {} of order {}",
+            e.event_id, e.order_id.0
+        );
     }
-    // Modifies change the target; check orders never modified (the agents here do not modify).
     assert!(
-        rec.orders
-            .iter()
-            .all(|e| e.event_type != OrderEventType::Modify)
+        seen[..5].iter().all(|&n| n > 0),
+        "NEW, MODIFY, CANCEL, FILL and EXPIRE all occur in quick: {seen:?}"
     );
     let book = sim.exchange().book();
-    for (id, f) in &flows {
-        let resting = book
-            .order(marketsim::types::OrderId(*id))
-            .map_or(0, |o| o.remaining.0);
-        assert_eq!(f.added, f.out + resting, "order {id}");
+    for (id, rem) in &remaining {
+        let resting = book.order(OrderId(*id)).map_or(0, |o| o.remaining.0);
+        assert_eq!(resting, *rem, "order {id}");
     }
+    assert_eq!(
+        book.live_orders(),
+        remaining.values().filter(|&&r| r > 0).count()
+    );
 }
 
 #[test]

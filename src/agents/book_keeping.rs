@@ -1,7 +1,7 @@
 //! An agent's own view of its orders and position, maintained from what it sent and what the exchange
 //! reported back. Small linear vectors: an agent has a handful of live orders at most.
 
-use super::{DoneReason, Report};
+use super::{DoneReason, Report, RequestKind};
 use crate::types::{OrderId, OrderKind, Price, Qty, Side};
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -38,17 +38,10 @@ impl OpenOrders {
         }
     }
 
+    #[cfg(test)]
     pub fn mark_cancel_sent(&mut self, id: OrderId) {
-        if let Some(o) = self.orders.iter_mut().find(|o| o.id == id) {
+        if let Some(o) = self.find_mut(id) {
             o.cancel_sent = true;
-        }
-    }
-
-    /// Records a price/size change the agent just asked for.
-    pub fn modified(&mut self, id: OrderId, price: Price, qty: Qty) {
-        if let Some(o) = self.orders.iter_mut().find(|o| o.id == id) {
-            o.price = price;
-            o.remaining = qty;
         }
     }
 
@@ -65,7 +58,7 @@ impl OpenOrders {
                 self.cash_ticks -= side.sign() * price.0 * qty.0 as i64;
                 if remaining.is_zero() {
                     self.remove(id);
-                } else if let Some(o) = self.orders.iter_mut().find(|o| o.id == id) {
+                } else if let Some(o) = self.find_mut(id) {
                     o.remaining = remaining;
                 }
             }
@@ -74,8 +67,38 @@ impl OpenOrders {
                 reason: DoneReason::Cancelled | DoneReason::Expired,
                 ..
             } => self.remove(id),
-            Report::Rejected { id, .. } => self.remove(id),
+            Report::Rejected {
+                id,
+                request: RequestKind::New,
+                ..
+            } => self.remove(id),
+            // A refused cancel leaves the order live; had it filled, the fill report (sent earlier on
+            // the same FIFO link) would already have removed it.
+            Report::Rejected {
+                id,
+                request: RequestKind::Cancel,
+                ..
+            } => {
+                if let Some(o) = self.find_mut(id) {
+                    o.cancel_sent = false;
+                }
+            }
+            // A refused modify leaves the order where it was, which is no longer what the agent
+            // believes: price 0 matches no plan, so the next requote moves or cancels it.
+            Report::Rejected {
+                id,
+                request: RequestKind::Modify,
+                ..
+            } => {
+                if let Some(o) = self.find_mut(id) {
+                    o.price = Price(0);
+                }
+            }
         }
+    }
+
+    fn find_mut(&mut self, id: OrderId) -> Option<&mut OwnOrder> {
+        self.orders.iter_mut().find(|o| o.id == id)
     }
 
     fn remove(&mut self, id: OrderId) {
@@ -87,6 +110,33 @@ impl OpenOrders {
     /// Live orders that have no cancel in flight, oldest first.
     pub fn live(&self) -> impl Iterator<Item = &OwnOrder> {
         self.orders.iter().filter(|o| !o.cancel_sent)
+    }
+
+    /// Marks every live order that `doomed` picks as being cancelled and hands it to `cancel`: one
+    /// pass, no allocation (this runs on every wake-up of every quoting agent).
+    pub fn cancel_where(
+        &mut self,
+        mut doomed: impl FnMut(&OwnOrder) -> bool,
+        mut cancel: impl FnMut(&OwnOrder),
+    ) {
+        for o in self.orders.iter_mut().filter(|o| !o.cancel_sent) {
+            if doomed(o) {
+                o.cancel_sent = true;
+                cancel(o);
+            }
+        }
+    }
+
+    /// Marks the `n`-th live order (oldest first) as being cancelled and returns it.
+    pub fn cancel_nth_live(&mut self, n: usize) -> Option<OwnOrder> {
+        let o = self.orders.iter_mut().filter(|o| !o.cancel_sent).nth(n)?;
+        o.cancel_sent = true;
+        Some(*o)
+    }
+
+    /// Live orders for in-place revision (the agent updates price/size after sending a modify).
+    pub fn live_mut(&mut self) -> impl Iterator<Item = &mut OwnOrder> {
+        self.orders.iter_mut().filter(|o| !o.cancel_sent)
     }
 
     pub fn live_count(&self) -> usize {

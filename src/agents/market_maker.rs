@@ -2,7 +2,7 @@
 //! against their inventory (Avellaneda & Stoikov 2008 in spirit) and widened when the mid moves a lot.
 //! Quotes whose price is still wanted are left alone so they keep their queue position.
 
-use super::{Agent, AgentCtx, OpenOrders, OwnOrder, Report};
+use super::{Agent, AgentCtx, OpenOrders, Report};
 use crate::rng::{self, SimRng};
 use crate::scenario::MarketMakerParams;
 use crate::types::{Nanos, OrderKind, Price, Qty, Side};
@@ -14,8 +14,10 @@ pub struct MarketMaker {
     last_mid: Option<(f64, Nanos)>,
     /// EWMA of squared mid changes per second, in ticks².
     variance_per_sec: f64,
-    /// Scratch buffer of wanted quotes, reused across wakes.
+    /// The quotes it wants now (scratch, reused across wakes).
     wanted: Vec<(Side, Price)>,
+    /// Wanted quotes no live order sits at yet (scratch).
+    missing: Vec<(Side, Price)>,
 }
 
 impl MarketMaker {
@@ -27,6 +29,7 @@ impl MarketMaker {
             last_mid: None,
             variance_per_sec: 0.0,
             wanted: Vec::new(),
+            missing: Vec::new(),
         }
     }
 
@@ -73,23 +76,41 @@ impl MarketMaker {
         }
     }
 
+    /// Brings the live quotes to the plan in `wanted`. A quote already at a planned price stays (and
+    /// keeps its queue position); one off the plan is moved to a missing price on its side with a
+    /// single modify (cancel/replace, as real makers do) or cancelled when nothing is missing there;
+    /// planned prices still uncovered get new post-only orders.
     fn requote(&mut self, ctx: &mut AgentCtx) {
-        let live: Vec<OwnOrder> = self.orders.live().copied().collect();
-        for order in &live {
-            if let Some(i) = self
-                .wanted
-                .iter()
-                .position(|&(s, p)| s == order.side && p == order.price)
+        self.missing.clear();
+        for &(side, price) in &self.wanted {
+            if !self
+                .orders
+                .live()
+                .any(|o| o.side == side && o.price == price)
             {
-                self.wanted.swap_remove(i);
-            } else {
-                ctx.cancel(order);
-                self.orders.mark_cancel_sent(order.id);
+                self.missing.push((side, price));
             }
         }
         let size = Qty(self.params.size);
-        for i in 0..self.wanted.len() {
-            let (side, price) = self.wanted[i];
+        let (wanted, missing) = (&self.wanted, &mut self.missing);
+        for o in self.orders.live_mut() {
+            if wanted.contains(&(o.side, o.price)) {
+                continue;
+            }
+            match missing.iter().position(|&(side, _)| side == o.side) {
+                Some(i) => {
+                    let (_, price) = missing.swap_remove(i);
+                    ctx.modify(o, price, size);
+                    o.price = price;
+                    o.remaining = size;
+                }
+                None => {
+                    ctx.cancel(o);
+                    o.cancel_sent = true;
+                }
+            }
+        }
+        for &(side, price) in missing.iter() {
             let id = ctx.submit(side, OrderKind::PostOnly, price, size);
             self.orders.sent(id, side, OrderKind::PostOnly, price, size);
         }
@@ -132,6 +153,7 @@ mod tests {
     use crate::agents::testing::{Harness, quote};
     use crate::rng::{Domain, stream};
 
+    /// Prices quoted by new orders or moved to by modifies.
     fn new_quotes(reqs: &[Request]) -> Vec<(Side, i64)> {
         reqs.iter()
             .filter_map(|r| match *r {
@@ -140,7 +162,8 @@ mod tests {
                     price,
                     kind: OrderKind::PostOnly,
                     ..
-                } => Some((side, price.0)),
+                }
+                | Request::Modify { side, price, .. } => Some((side, price.0)),
                 _ => None,
             })
             .collect()
@@ -157,8 +180,12 @@ mod tests {
         assert!(quotes.contains(&(Side::Buy, 9_997)) && quotes.contains(&(Side::Sell, 10_003)));
     }
 
+    fn count(reqs: &[Request], pick: fn(&Request) -> bool) -> usize {
+        reqs.iter().filter(|r| pick(r)).count()
+    }
+
     #[test]
-    fn keeps_quotes_that_are_still_wanted() {
+    fn keeps_quotes_still_wanted_and_moves_the_rest_with_modifies() {
         let mut h = Harness::new(100.0);
         let mut mm = MarketMaker::new(MarketMakerParams::default(), stream(1, Domain::Agent, 5));
         mm.on_wake(&mut h.ctx(Nanos::ZERO, quote(9_998, 10_002)));
@@ -168,15 +195,86 @@ mod tests {
             h.take_requests().is_empty(),
             "same mid, same quotes: nothing to send"
         );
-        mm.on_wake(&mut h.ctx(Nanos::from_secs(2), quote(10_009, 10_011)));
+
+        // One tick up: two quotes fall off the plan (bid 9997, ask 10001) and move to the two new
+        // planned prices (bid 10000, ask 10004); the other four keep their place.
+        mm.on_wake(&mut h.ctx(Nanos::from_secs(2), quote(10_000, 10_002)));
+        let reqs = h.take_requests();
+        let mut moves: Vec<(Side, i64)> = reqs
+            .iter()
+            .filter_map(|r| match *r {
+                Request::Modify { side, price, .. } => Some((side, price.0)),
+                _ => None,
+            })
+            .collect();
+        moves.sort();
+        assert_eq!(
+            moves,
+            [(Side::Buy, 10_000), (Side::Sell, 10_004)],
+            "{reqs:?}"
+        );
+        assert_eq!(reqs.len(), 2);
+
+        // A quote whose modify was refused is no longer trusted and gets moved again.
+        let Request::Modify { id, side, .. } = reqs[0] else {
+            panic!()
+        };
+        let reason = "POST_ONLY_WOULD_CROSS";
+        let refused = Report::Rejected {
+            id,
+            side,
+            reason,
+            request: crate::agents::RequestKind::Modify,
+        };
+        mm.on_report(
+            &refused,
+            &mut h.ctx(Nanos::from_secs(2), quote(10_000, 10_002)),
+        );
+        mm.on_wake(&mut h.ctx(Nanos::from_secs(3), quote(10_000, 10_002)));
+        let again = h.take_requests();
+        assert!(
+            matches!(again[..], [Request::Modify { id: i, .. }] if i == id),
+            "{again:?}"
+        );
+    }
+
+    #[test]
+    fn cancels_quotes_when_fewer_levels_are_wanted() {
+        let mut h = Harness::new(100.0);
+        let mut mm = MarketMaker::new(MarketMakerParams::default(), stream(1, Domain::Agent, 5));
+        mm.on_wake(&mut h.ctx(Nanos::ZERO, quote(9_998, 10_002)));
+        h.take_requests();
+        // Full long inventory: no bids wanted any more, so the three bids are cancelled.
+        mm.orders.apply(&Report::Filled {
+            id: crate::types::OrderId(999),
+            side: Side::Buy,
+            price: Price(10_000),
+            qty: Qty(5_000),
+            remaining: Qty(0),
+        });
+        mm.on_wake(&mut h.ctx(Nanos::from_secs(1), quote(9_999, 10_001)));
         let reqs = h.take_requests();
         assert_eq!(
-            reqs.iter()
-                .filter(|r| matches!(r, Request::Cancel { .. }))
-                .count(),
-            6
+            count(&reqs, |r| matches!(
+                r,
+                Request::Cancel {
+                    side: Side::Buy,
+                    ..
+                }
+            )),
+            3,
+            "{reqs:?}"
         );
-        assert_eq!(new_quotes(&reqs).len(), 6);
+        assert_eq!(
+            count(&reqs, |r| matches!(
+                r,
+                Request::New {
+                    side: Side::Buy,
+                    ..
+                }
+            )),
+            0
+        );
     }
 
     #[test]

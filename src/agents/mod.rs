@@ -41,6 +41,25 @@ pub enum Request {
     },
 }
 
+impl Request {
+    /// The order a request is about: (id, side, kind).
+    pub fn order(&self) -> (OrderId, Side, OrderKind) {
+        match *self {
+            Request::New { id, side, kind, .. }
+            | Request::Cancel { id, side, kind }
+            | Request::Modify { id, side, kind, .. } => (id, side, kind),
+        }
+    }
+
+    pub fn kind(&self) -> RequestKind {
+        match self {
+            Request::New { .. } => RequestKind::New,
+            Request::Cancel { .. } => RequestKind::Cancel,
+            Request::Modify { .. } => RequestKind::Modify,
+        }
+    }
+}
+
 /// Why an order left the book without filling completely.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum DoneReason {
@@ -70,7 +89,16 @@ pub enum Report {
         id: OrderId,
         side: Side,
         reason: &'static str,
+        /// Which request was refused: a refused cancel or modify leaves the order as it was.
+        request: RequestKind,
     },
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum RequestKind {
+    New,
+    Cancel,
+    Modify,
 }
 
 /// Static facts about the instrument that every participant knows.

@@ -73,11 +73,12 @@ impl Agent for NoiseAgent {
         let u = rng::open01(&mut self.rng);
         let p = &self.params;
         if u < p.p_cancel {
-            let live: Vec<_> = self.orders.live().copied().collect();
-            if !live.is_empty() {
-                let victim = live[(rng::open01(&mut self.rng) * live.len() as f64) as usize];
-                ctx.cancel(&victim);
-                self.orders.mark_cancel_sent(victim.id);
+            let live = self.orders.live_count();
+            if live > 0 {
+                let n = (rng::open01(&mut self.rng) * live as f64) as usize;
+                if let Some(victim) = self.orders.cancel_nth_live(n) {
+                    ctx.cancel(&victim);
+                }
             }
             return;
         }
@@ -94,12 +95,10 @@ impl Agent for NoiseAgent {
             self.orders.sent(id, side, OrderKind::Market, Price(0), qty);
             return;
         }
-        if self.orders.live_count() >= self.params.max_resting {
-            let oldest = self.orders.live().next().copied();
-            if let Some(oldest) = oldest {
-                ctx.cancel(&oldest);
-                self.orders.mark_cancel_sent(oldest.id);
-            }
+        if self.orders.live_count() >= self.params.max_resting
+            && let Some(oldest) = self.orders.cancel_nth_live(0)
+        {
+            ctx.cancel(&oldest);
         }
         let price = self.limit_price(side, ctx);
         let id = ctx.submit(side, OrderKind::Limit, price, qty);

@@ -97,11 +97,8 @@ impl Agent for ValueAgent {
     fn on_wake(&mut self, ctx: &mut AgentCtx) {
         self.next_wake(ctx);
         // Yesterday's view is stale: withdraw resting orders before acting on a fresh estimate.
-        let stale: Vec<_> = self.orders.live().copied().collect();
-        for order in stale {
-            ctx.cancel(&order);
-            self.orders.mark_cancel_sent(order.id);
-        }
+        self.orders
+            .cancel_where(|_| true, |order| ctx.cancel(order));
         let estimate = ctx.fundamental_ticks()
             * (1.0 + self.params.observation_noise * rng::normal(&mut self.rng));
         let reference = ctx.reference_ticks();

@@ -186,6 +186,10 @@ impl Book {
         let tick = tick_of(new_price)?;
         let idx = self.index.get(id).ok_or(RejectReason::UnknownOrder)?;
         let slot = self.orders[idx];
+        // A post-only order stays post-only when it moves: it must never take liquidity.
+        if slot.kind == OrderKind::PostOnly && self.crosses(slot.side, tick) {
+            return Err(RejectReason::PostOnlyWouldCross);
+        }
         if slot.tick == tick && new_qty.0 <= slot.remaining {
             self.orders[idx].remaining = new_qty.0;
             self.ladder.levels[tick as usize].qty -= slot.remaining - new_qty.0;

@@ -225,6 +225,15 @@ impl ReferenceBook {
             return Err(RejectReason::InvalidPrice);
         }
         let (side, price, pos) = self.find(id).ok_or(RejectReason::UnknownOrder)?;
+        let kind = self.side_mut(side).get_mut(&price).expect("found")[pos].kind;
+        if kind == OrderKind::PostOnly
+            && self
+                .levels(side.opposite())
+                .next()
+                .is_some_and(|(&p, _)| acceptable(side, Some(new_price), p))
+        {
+            return Err(RejectReason::PostOnlyWouldCross);
+        }
         let current = &mut self.side_mut(side).get_mut(&price).expect("found")[pos];
         if price == new_price && new_qty <= current.remaining {
             current.remaining = new_qty;

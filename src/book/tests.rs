@@ -102,6 +102,7 @@ scenarios!(
     ioc_remainder_expires,
     fok_all_or_nothing,
     post_only_rejects_when_crossing,
+    post_only_modify_never_takes_liquidity,
     cancel_removes_and_moves_touch,
     modify_size_down_keeps_priority,
     modify_size_up_loses_priority,
@@ -369,6 +370,27 @@ fn fok_all_or_nothing<T: Api>() {
         Err(RejectReason::FokUnfillable)
     );
     assert_eq!(b.live_orders(), 1);
+}
+
+fn post_only_modify_never_takes_liquidity<T: Api>() {
+    let mut b = T::fresh();
+    seed(&mut b, &[lim(1, S, 100, 3)]);
+    let mut f = Vec::new();
+    b.submit(order(2, B, OrderKind::PostOnly, 98, 4), &mut f)
+        .unwrap();
+    assert_eq!(
+        b.modify(OrderId(2), Price(100), Qty(4), &mut f),
+        Err(RejectReason::PostOnlyWouldCross)
+    );
+    assert!(f.is_empty());
+    assert_eq!(
+        b.order(OrderId(2)).unwrap().price,
+        Price(98),
+        "book untouched"
+    );
+    let out = b.modify(OrderId(2), Price(99), Qty(4), &mut f).unwrap();
+    assert_eq!(out.rested, Qty(4));
+    assert_eq!(b.best_bid(), Some((Price(99), Qty(4))));
 }
 
 fn post_only_rejects_when_crossing<T: Api>() {

@@ -1,6 +1,6 @@
 //! Clearing: which agent owns an account, and every account's position and cash.
 
-use crate::types::{AccountId, AgentId, Price, Qty, Side};
+use crate::types::{AccountId, AgentId, Price, Qty};
 
 /// An account's holdings. Cash is in tick-shares (price ticks × shares) so that it stays exact.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
@@ -61,21 +61,6 @@ impl Accounts {
     pub fn holdings(&self) -> &[Holding] {
         &self.holdings
     }
-
-    /// Convenience for the side-aware callers.
-    pub fn settle_fill(
-        &mut self,
-        taker: AgentId,
-        maker: AgentId,
-        taker_side: Side,
-        price: Price,
-        qty: Qty,
-    ) {
-        match taker_side {
-            Side::Buy => self.settle(taker, maker, price, qty),
-            Side::Sell => self.settle(maker, taker, price, qty),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -87,8 +72,8 @@ mod tests {
         let mut acc = Accounts::new(&[AccountId(900), AccountId(5), AccountId(77)]);
         assert_eq!(acc.agent_of(AccountId(5)), Some(AgentId(1)));
         assert_eq!(acc.agent_of(AccountId(6)), None);
-        acc.settle_fill(AgentId(0), AgentId(2), Side::Buy, Price(100), Qty(10));
-        acc.settle_fill(AgentId(1), AgentId(0), Side::Sell, Price(101), Qty(4));
+        acc.settle(AgentId(0), AgentId(2), Price(100), Qty(10));
+        acc.settle(AgentId(0), AgentId(1), Price(101), Qty(4));
         assert_eq!(
             acc.holding(AgentId(0)),
             Holding {

@@ -9,7 +9,7 @@ use accounts::Accounts;
 use market_data::{Quote, QuoteHistory};
 use recorder::MarketRecorder;
 
-use crate::agents::{DoneReason, Report, Request};
+use crate::agents::{DoneReason, Report, Request, RequestKind};
 use crate::book::{Book, Fill, NewOrder, RejectReason};
 use crate::output::records::{BookRecord, OrderEventRecord, OrderEventType, TradeRecord};
 use crate::types::{AccountId, AgentId, Nanos, OrderId, OrderKind, Price, Qty, Side};
@@ -110,34 +110,32 @@ impl Exchange {
         rec: &mut impl MarketRecorder,
         reports: &mut Vec<(AgentId, Report)>,
     ) {
-        match request {
+        let (id, side, kind) = request.order();
+        let price = match request {
             Request::New {
-                id,
-                side,
-                kind,
-                price,
-                qty,
-            } => {
-                let shown_price = (kind != OrderKind::Market).then_some(price);
-                let event = Event {
-                    now,
-                    id,
-                    account,
-                    side,
-                    kind,
-                    price: shown_price,
-                };
-                if qty.is_zero() || qty.0 % self.cfg.lot_size != 0 {
-                    return self.reject(
-                        event,
-                        shown_price,
-                        qty,
-                        "INVALID_QTY",
-                        agent,
-                        rec,
-                        reports,
-                    );
-                }
+                kind: OrderKind::Market,
+                ..
+            }
+            | Request::Cancel { .. } => None,
+            Request::New { price, .. } | Request::Modify { price, .. } => Some(price),
+        };
+        let e = Event {
+            now,
+            id,
+            agent,
+            account,
+            side,
+            kind,
+            price,
+            request: request.kind(),
+        };
+        let lot = self.cfg.lot_size;
+        let bad_qty = |q: Qty| q.is_zero() || !q.0.is_multiple_of(lot);
+        match request {
+            Request::New { qty, .. } if bad_qty(qty) => {
+                self.reject(e, qty, "INVALID_QTY", rec, reports)
+            }
+            Request::New { price, qty, .. } => {
                 self.fills.clear();
                 let order = NewOrder {
                     id,
@@ -148,120 +146,72 @@ impl Exchange {
                     qty,
                 };
                 match self.book.submit(order, &mut self.fills) {
-                    Err(reason) => self.reject(
-                        event,
-                        shown_price,
-                        qty,
-                        reason.as_str(),
-                        agent,
-                        rec,
-                        reports,
-                    ),
+                    Err(reason) => self.reject(e, qty, reason.as_str(), rec, reports),
                     Ok(outcome) => {
                         self.stats.new_orders += 1;
-                        self.order_row(event, OrderEventType::New, shown_price, qty, qty, rec);
-                        self.execute_fills(event, qty, agent, rec, reports);
+                        self.order_row(e, OrderEventType::New, qty, qty, rec);
+                        self.execute_fills(e, qty, rec, reports);
                         if !outcome.expired.is_zero() {
                             self.stats.expiries += 1;
                             self.order_row(
-                                event,
+                                e,
                                 OrderEventType::Expire,
-                                shown_price,
                                 outcome.expired,
                                 Qty::ZERO,
                                 rec,
                             );
-                            let done = Report::Done {
-                                id,
-                                side,
-                                qty: outcome.expired,
-                                reason: DoneReason::Expired,
-                            };
-                            reports.push((agent, done));
+                            let reason = DoneReason::Expired;
+                            reports.push((
+                                agent,
+                                Report::Done {
+                                    id,
+                                    side,
+                                    qty: outcome.expired,
+                                    reason,
+                                },
+                            ));
                         }
                     }
                 }
             }
-            Request::Cancel { id, side, kind } => {
-                let event = Event {
-                    now,
-                    id,
-                    account,
-                    side,
-                    kind,
-                    price: None,
-                };
-                if let Err(reason) = self.check_owner(id, account) {
-                    return self.reject(event, None, Qty::ZERO, reason, agent, rec, reports);
-                }
-                match self.book.cancel(id) {
-                    Err(reason) => {
-                        self.reject(event, None, Qty::ZERO, reason.as_str(), agent, rec, reports)
-                    }
+            Request::Cancel { .. } => {
+                match self.owned(id, account).and_then(|_| self.book.cancel(id)) {
+                    Err(reason) => self.reject(e, Qty::ZERO, reason.as_str(), rec, reports),
                     Ok(view) => {
                         self.stats.cancels += 1;
-                        self.order_row(
-                            event,
-                            OrderEventType::Cancel,
-                            Some(view.price),
-                            view.remaining,
-                            Qty::ZERO,
-                            rec,
-                        );
-                        let done = Report::Done {
-                            id,
-                            side,
-                            qty: view.remaining,
-                            reason: DoneReason::Cancelled,
+                        let e = Event {
+                            price: Some(view.price),
+                            ..e
                         };
-                        reports.push((agent, done));
+                        self.order_row(e, OrderEventType::Cancel, view.remaining, Qty::ZERO, rec);
+                        let reason = DoneReason::Cancelled;
+                        reports.push((
+                            agent,
+                            Report::Done {
+                                id,
+                                side,
+                                qty: view.remaining,
+                                reason,
+                            },
+                        ));
                     }
                 }
             }
-            Request::Modify {
-                id,
-                side,
-                kind,
-                price,
-                qty,
-            } => {
-                let event = Event {
-                    now,
-                    id,
-                    account,
-                    side,
-                    kind,
-                    price: Some(price),
-                };
-                if let Err(reason) = self.check_owner(id, account) {
-                    return self.reject(event, Some(price), qty, reason, agent, rec, reports);
-                }
-                if qty.is_zero() || qty.0 % self.cfg.lot_size != 0 {
-                    return self.reject(
-                        event,
-                        Some(price),
-                        qty,
-                        "INVALID_QTY",
-                        agent,
-                        rec,
-                        reports,
-                    );
-                }
+            Request::Modify { qty, .. } if bad_qty(qty) => {
+                self.reject(e, qty, "INVALID_QTY", rec, reports)
+            }
+            Request::Modify { price, qty, .. } => {
                 self.fills.clear();
-                match self.book.modify(id, price, qty, &mut self.fills) {
-                    Err(reason) => self.reject(
-                        event,
-                        Some(price),
-                        qty,
-                        reason.as_str(),
-                        agent,
-                        rec,
-                        reports,
-                    ),
-                    Ok(_) => {
+                match self
+                    .owned(id, account)
+                    .and_then(|_| self.book.modify(id, price, qty, &mut self.fills))
+                {
+                    Err(reason) => self.reject(e, qty, reason.as_str(), rec, reports),
+                    Ok(outcome) => {
                         self.stats.modifies += 1;
-                        self.order_row(event, OrderEventType::Modify, Some(price), qty, qty, rec);
-                        self.execute_fills(event, qty, agent, rec, reports);
+                        self.order_row(e, OrderEventType::Modify, qty, qty, rec);
+                        self.execute_fills(e, qty, rec, reports);
+                        debug_assert_eq!(outcome.filled + outcome.rested, qty);
                     }
                 }
             }
@@ -271,49 +221,34 @@ impl Exchange {
 
     /// Only the owner may touch an order; anyone else gets the same answer as for an unknown id, so
     /// probing reveals nothing about other participants' orders.
-    fn check_owner(&self, id: OrderId, account: AccountId) -> Result<(), &'static str> {
+    fn owned(&self, id: OrderId, account: AccountId) -> Result<(), RejectReason> {
         match self.book.order(id) {
             Some(view) if view.owner == account => Ok(()),
-            _ => Err(RejectReason::UnknownOrder.as_str()),
+            _ => Err(RejectReason::UnknownOrder),
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn reject(
         &mut self,
-        event: Event,
-        price: Option<Price>,
+        e: Event,
         qty: Qty,
         reason: &'static str,
-        agent: AgentId,
         rec: &mut impl MarketRecorder,
         reports: &mut Vec<(AgentId, Report)>,
     ) {
         self.stats.rejects += 1;
-        let id = self.next_event();
+        let event_id = self.next_event();
         rec.order_event(&OrderEventRecord {
-            event_id: id,
-            time: event.now,
-            order_id: event.id,
-            account_id: event.account,
-            event_type: OrderEventType::Reject,
-            side: event.side,
-            order_kind: event.kind,
-            price,
-            qty,
-            remaining: Qty::ZERO,
-            trade_id: None,
-            fill_price: None,
             reject_reason: Some(reason),
+            ..e.row(event_id, OrderEventType::Reject, qty, Qty::ZERO)
         });
-        reports.push((
-            agent,
-            Report::Rejected {
-                id: event.id,
-                side: event.side,
-                reason,
-            },
-        ));
+        let report = Report::Rejected {
+            id: e.id,
+            side: e.side,
+            reason,
+            request: e.request,
+        };
+        reports.push((e.agent, report));
     }
 
     fn next_event(&mut self) -> u64 {
@@ -325,27 +260,12 @@ impl Exchange {
         &mut self,
         e: Event,
         event_type: OrderEventType,
-        price: Option<Price>,
         qty: Qty,
         remaining: Qty,
         rec: &mut impl MarketRecorder,
     ) {
         let event_id = self.next_event();
-        rec.order_event(&OrderEventRecord {
-            event_id,
-            time: e.now,
-            order_id: e.id,
-            account_id: e.account,
-            event_type,
-            side: e.side,
-            order_kind: e.kind,
-            price,
-            qty,
-            remaining,
-            trade_id: None,
-            fill_price: None,
-            reject_reason: None,
-        });
+        rec.order_event(&e.row(event_id, event_type, qty, remaining));
     }
 
     /// Writes both FILL rows and the trade for every fill the book produced, settles them and tells
@@ -354,7 +274,6 @@ impl Exchange {
         &mut self,
         taker: Event,
         taker_qty: Qty,
-        taker_agent: AgentId,
         rec: &mut impl MarketRecorder,
         reports: &mut Vec<(AgentId, Report)>,
     ) {
@@ -364,50 +283,30 @@ impl Exchange {
             taker_left -= f.qty;
             self.next_trade_id += 1;
             let trade_id = self.next_trade_id;
-            let maker_side = taker.side.opposite();
-            let maker_agent = self
-                .accounts
-                .agent_of(f.maker_owner)
-                .expect("resting orders belong to known accounts");
+            let maker = Event {
+                id: f.maker_id,
+                agent: self
+                    .accounts
+                    .agent_of(f.maker_owner)
+                    .expect("resting orders belong to known accounts"),
+                account: f.maker_owner,
+                side: taker.side.opposite(),
+                kind: f.maker_kind,
+                price: Some(f.price),
+                ..taker
+            };
             let taker_row = self.next_event();
             let maker_row = self.next_event();
-            let fill_row =
-                |event_id, order_id, account_id, side, kind, price, remaining| OrderEventRecord {
-                    event_id,
-                    time: taker.now,
-                    order_id,
-                    account_id,
-                    event_type: OrderEventType::Fill,
-                    side,
-                    order_kind: kind,
-                    price,
-                    qty: f.qty,
-                    remaining,
-                    trade_id: Some(trade_id),
-                    fill_price: Some(f.price),
-                    reject_reason: None,
-                };
-            rec.order_event(&fill_row(
-                taker_row,
-                taker.id,
-                taker.account,
-                taker.side,
-                taker.kind,
-                taker.price,
-                taker_left,
-            ));
-            rec.order_event(&fill_row(
-                maker_row,
-                f.maker_id,
-                f.maker_owner,
-                maker_side,
-                f.maker_kind,
-                Some(f.price),
-                f.maker_remaining,
-            ));
+            let fill = |e: &Event, event_id, remaining| OrderEventRecord {
+                trade_id: Some(trade_id),
+                fill_price: Some(f.price),
+                ..e.row(event_id, OrderEventType::Fill, f.qty, remaining)
+            };
+            rec.order_event(&fill(&taker, taker_row, taker_left));
+            rec.order_event(&fill(&maker, maker_row, f.maker_remaining));
             let (buy, sell) = match taker.side {
-                Side::Buy => ((taker.id, taker.account), (f.maker_id, f.maker_owner)),
-                Side::Sell => ((f.maker_id, f.maker_owner), (taker.id, taker.account)),
+                Side::Buy => (&taker, &maker),
+                Side::Sell => (&maker, &taker),
             };
             rec.trade(&TradeRecord {
                 trade_id,
@@ -416,37 +315,26 @@ impl Exchange {
                 price: f.price,
                 qty: f.qty,
                 aggressor: taker.side,
-                buy_order_id: buy.0,
-                sell_order_id: sell.0,
-                buy_account_id: buy.1,
-                sell_account_id: sell.1,
+                buy_order_id: buy.id,
+                sell_order_id: sell.id,
+                buy_account_id: buy.account,
+                sell_account_id: sell.account,
             });
-            self.accounts
-                .settle_fill(taker_agent, maker_agent, taker.side, f.price, f.qty);
+            self.accounts.settle(buy.agent, sell.agent, f.price, f.qty);
             self.stats.trades += 1;
             self.stats.volume += f.qty.0;
-            self.stats.self_trades += (f.maker_owner == f.taker_owner) as u64;
+            self.stats.self_trades += f.is_self_trade() as u64;
             self.last_trade = Some(f.price);
-            reports.push((
-                taker_agent,
-                Report::Filled {
-                    id: taker.id,
-                    side: taker.side,
+            for (e, remaining) in [(&taker, taker_left), (&maker, f.maker_remaining)] {
+                let report = Report::Filled {
+                    id: e.id,
+                    side: e.side,
                     price: f.price,
                     qty: f.qty,
-                    remaining: taker_left,
-                },
-            ));
-            reports.push((
-                maker_agent,
-                Report::Filled {
-                    id: f.maker_id,
-                    side: maker_side,
-                    price: f.price,
-                    qty: f.qty,
-                    remaining: f.maker_remaining,
-                },
-            ));
+                    remaining,
+                };
+                reports.push((e.agent, report));
+            }
         }
     }
 
@@ -481,14 +369,42 @@ impl Exchange {
     }
 }
 
-/// The identity of the order an exchange event is about.
+/// The order an exchange event is about, and who sent the request.
 #[derive(Copy, Clone)]
 struct Event {
     now: Nanos,
     id: OrderId,
+    agent: AgentId,
     account: AccountId,
     side: Side,
     kind: OrderKind,
     /// The order's limit price as sent; `None` for market orders and cancels.
     price: Option<Price>,
+    request: RequestKind,
+}
+
+impl Event {
+    fn row(
+        &self,
+        event_id: u64,
+        event_type: OrderEventType,
+        qty: Qty,
+        remaining: Qty,
+    ) -> OrderEventRecord {
+        OrderEventRecord {
+            event_id,
+            time: self.now,
+            order_id: self.id,
+            account_id: self.account,
+            event_type,
+            side: self.side,
+            order_kind: self.kind,
+            price: self.price,
+            qty,
+            remaining,
+            trade_id: None,
+            fill_price: None,
+            reject_reason: None,
+        }
+    }
 }
