@@ -17,7 +17,8 @@ use crate::scenario::{self, ScenarioError};
     long_about = "Agent-based market simulator. Runs noise, value, momentum, market-maker and execution-algo \
                   traders against a price-time-priority limit order book, as described by a scenario TOML \
                   file, and writes every order event, trade and book change as Parquet. Same scenario and \
-                  seed, same bytes."
+                  seed, same bytes.",
+    after_help = "Examples:\n  marketsim run scenarios/baseline.toml\n  marketsim run scenarios/quick.toml --seed 7 --out /tmp/runs\n  marketsim check scenarios/*.toml\n\nExit codes: 0 success, 2 bad input (nothing written), 1 internal or I/O error."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -50,13 +51,15 @@ pub enum CliError {
     Scenario(#[from] ScenarioError),
     #[error("{0}")]
     Output(#[from] OutputError),
+    #[error("{bad} of {total} scenario files are invalid")]
+    Invalid { bad: usize, total: usize },
 }
 
 impl CliError {
     /// 2 for input the user can fix, 1 for everything else.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Scenario(_) => 2,
+            CliError::Scenario(_) | CliError::Invalid { .. } => 2,
             CliError::Output(_) => 1,
         }
     }
@@ -89,7 +92,7 @@ pub fn main() -> ExitCode {
 }
 
 fn check(paths: &[PathBuf]) -> Result<(), CliError> {
-    let mut first_error = None;
+    let mut bad = 0;
     for path in paths {
         match scenario::load(path) {
             Ok(s) => {
@@ -104,13 +107,16 @@ fn check(paths: &[PathBuf]) -> Result<(), CliError> {
             }
             Err(e) => {
                 eprintln!("bad {e}");
-                first_error.get_or_insert(e);
+                bad += 1;
             }
         }
     }
-    match first_error {
-        Some(e) => Err(e.into()),
-        None => Ok(()),
+    match bad {
+        0 => Ok(()),
+        _ => Err(CliError::Invalid {
+            bad,
+            total: paths.len(),
+        }),
     }
 }
 

@@ -2,71 +2,89 @@
 //!
 //! The sequence number is assigned at push time, so events scheduled for the same nanosecond run in the
 //! order they were scheduled: ties never depend on heap internals, and runs are deterministic.
+//! Memory is bounded by the number of *pending* events: payload slots are recycled.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use crate::types::Nanos;
 
-struct Entry<T> {
-    time: Nanos,
-    seq: u64,
-    item: T,
+/// What the heap orders: (time, sequence) packed into one integer so that each comparison in the
+/// sift is a single branch-free 128-bit compare; the payload waits in a slab.
+#[derive(Copy, Clone, PartialEq, Eq)]
+struct Key {
+    order: u128,
+    slot: u32,
 }
 
-impl<T> PartialEq for Entry<T> {
-    fn eq(&self, other: &Self) -> bool {
-        self.time == other.time && self.seq == other.seq
-    }
-}
-impl<T> Eq for Entry<T> {}
-impl<T> PartialOrd for Entry<T> {
+impl PartialOrd for Key {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
-impl<T> Ord for Entry<T> {
-    /// Reversed, because `BinaryHeap` is a max-heap and we want the earliest event first.
+
+impl Ord for Key {
+    /// Reversed, because `BinaryHeap` is a max-heap and we want the earliest event first. The
+    /// sequence is unique, so `slot` never decides.
     fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .time
-            .cmp(&self.time)
-            .then_with(|| other.seq.cmp(&self.seq))
+        other.order.cmp(&self.order)
     }
 }
 
 pub struct EventQueue<T> {
-    heap: BinaryHeap<Entry<T>>,
+    heap: BinaryHeap<Key>,
+    items: Vec<T>,
+    free: Vec<u32>,
     next_seq: u64,
 }
 
-impl<T> Default for EventQueue<T> {
+impl<T: Copy> Default for EventQueue<T> {
     fn default() -> Self {
         Self::with_capacity(0)
     }
 }
 
-impl<T> EventQueue<T> {
+impl<T: Copy> EventQueue<T> {
     pub fn with_capacity(capacity: usize) -> Self {
         EventQueue {
             heap: BinaryHeap::with_capacity(capacity),
+            items: Vec::with_capacity(capacity),
+            free: Vec::with_capacity(capacity),
             next_seq: 0,
         }
     }
 
     pub fn push(&mut self, time: Nanos, item: T) {
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.items[slot as usize] = item;
+                slot
+            }
+            None => {
+                self.items.push(item);
+                u32::try_from(self.items.len() - 1).expect("fewer than 2^32 pending events")
+            }
+        };
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.heap.push(Entry { time, seq, item });
+        self.heap.push(Key {
+            order: ((time.0 as u128) << 64) | seq as u128,
+            slot,
+        });
     }
 
     /// The earliest event, ties broken by push order.
     pub fn pop(&mut self) -> Option<(Nanos, T)> {
-        self.heap.pop().map(|e| (e.time, e.item))
+        let key = self.heap.pop()?;
+        self.free.push(key.slot);
+        Some((
+            Nanos((key.order >> 64) as u64),
+            self.items[key.slot as usize],
+        ))
     }
 
     pub fn peek_time(&self) -> Option<Nanos> {
-        self.heap.peek().map(|e| e.time)
+        self.heap.peek().map(|k| Nanos((k.order >> 64) as u64))
     }
 
     pub fn len(&self) -> usize {
