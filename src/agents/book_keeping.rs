@@ -1,7 +1,7 @@
 //! An agent's own view of its orders and position, maintained from what it sent and what the exchange
 //! reported back. Small linear vectors: an agent has a handful of live orders at most.
 
-use super::{DoneReason, Report, RequestKind};
+use super::{AgentCtx, DoneReason, Report, RequestKind};
 use crate::types::{OrderId, OrderKind, Price, Qty, Side};
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -24,8 +24,33 @@ pub struct OpenOrders {
 }
 
 impl OpenOrders {
+    /// Sends a new order and records it.
+    pub fn submit(
+        &mut self,
+        ctx: &mut AgentCtx,
+        side: Side,
+        kind: OrderKind,
+        price: Price,
+        qty: Qty,
+    ) -> OrderId {
+        let id = ctx.submit(side, kind, price, qty);
+        self.sent(id, side, kind, price, qty);
+        id
+    }
+
+    /// The part of `want` that keeps the position within ±`max_position` if it all fills, in whole
+    /// lots (possibly zero).
+    pub fn capped(&self, side: Side, want: Qty, max_position: i64, lot: u64) -> Qty {
+        let room = match side {
+            Side::Buy => max_position - self.position,
+            Side::Sell => max_position + self.position,
+        };
+        let lot = lot as i64;
+        Qty((want.0 as i64).min(room / lot * lot).max(0) as u64)
+    }
+
     /// Records an order the agent just sent; only resting kinds are kept (IOC/market leave at once).
-    pub fn sent(&mut self, id: OrderId, side: Side, kind: OrderKind, price: Price, qty: Qty) {
+    fn sent(&mut self, id: OrderId, side: Side, kind: OrderKind, price: Price, qty: Qty) {
         if matches!(kind, OrderKind::Limit | OrderKind::PostOnly) {
             self.orders.push(OwnOrder {
                 id,

@@ -145,9 +145,8 @@ impl Agent for ExecutionAgent {
             Side::Sell => ctx.quote.bid.map(|(p, _)| p.0 - slip),
         };
         if let Some(price) = price.filter(|&p| p >= 1) {
-            let id = ctx.submit(w.order.side, OrderKind::Ioc, Price(price), Qty(shares));
             self.orders
-                .sent(id, w.order.side, OrderKind::Ioc, Price(price), Qty(shares));
+                .submit(ctx, w.order.side, OrderKind::Ioc, Price(price), Qty(shares));
         }
         let next = ctx.now + self.params.child_interval;
         ctx.wake_at(next.min(w.order.end));

@@ -111,8 +111,8 @@ impl MarketMaker {
             }
         }
         for &(side, price) in missing.iter() {
-            let id = ctx.submit(side, OrderKind::PostOnly, price, size);
-            self.orders.sent(id, side, OrderKind::PostOnly, price, size);
+            self.orders
+                .submit(ctx, side, OrderKind::PostOnly, price, size);
         }
     }
 }

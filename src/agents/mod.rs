@@ -13,6 +13,7 @@ pub use book_keeping::{OpenOrders, OwnOrder};
 
 use crate::environment::FundamentalPath;
 use crate::exchange::market_data::Quote;
+use crate::rng::{self, SimRng};
 use crate::types::{Nanos, OrderId, OrderKind, Price, Qty, Side};
 
 /// What an agent asks the exchange to do. Ids are assigned when the request is sent, so the agent can
@@ -111,6 +112,11 @@ pub struct MarketInfo {
 }
 
 impl MarketInfo {
+    /// An order size drawn from a lognormal (real order sizes are right-skewed), in whole lots.
+    pub fn draw_size(&self, rng: &mut SimRng, median: f64, sigma: f64) -> Qty {
+        self.lots(rng::lognormal(rng, median, sigma))
+    }
+
     /// Rounds a share count to whole lots, at least one lot.
     pub fn lots(&self, shares: f64) -> Qty {
         let lots = (shares / self.lot_size as f64).round().max(1.0) as u64;
@@ -169,6 +175,11 @@ impl AgentCtx<'_> {
 
     pub fn wake_after(&mut self, dt: Nanos) {
         self.wake_at(self.now + dt);
+    }
+
+    /// Wakes after an exponential delay: the agent's actions form a Poisson process with this mean gap.
+    pub fn wake_poisson(&mut self, rng: &mut SimRng, mean: Nanos) {
+        self.wake_after(Nanos(rng::exponential(rng, mean.0 as f64) as u64));
     }
 
     /// The fundamental value now, in ticks. Only research-driven agents should call this, and they add

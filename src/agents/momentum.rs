@@ -3,9 +3,9 @@
 //! and sell when it falls behind. They amplify moves, the counterweight to the fundamentalists.
 
 use super::{Agent, AgentCtx, OpenOrders, Report};
-use crate::rng::{self, SimRng};
+use crate::rng::SimRng;
 use crate::scenario::MomentumParams;
-use crate::types::{Nanos, OrderKind, Price, Qty, Side};
+use crate::types::{Nanos, OrderKind, Price, Side};
 
 pub struct MomentumAgent {
     params: MomentumParams,
@@ -55,13 +55,11 @@ impl Agent for MomentumAgent {
     }
 
     fn start(&mut self, ctx: &mut AgentCtx) {
-        let dt = rng::exponential(&mut self.rng, self.params.wake_interval.0 as f64);
-        ctx.wake_after(Nanos(dt as u64));
+        ctx.wake_poisson(&mut self.rng, self.params.wake_interval);
     }
 
     fn on_wake(&mut self, ctx: &mut AgentCtx) {
-        let dt = rng::exponential(&mut self.rng, self.params.wake_interval.0 as f64);
-        ctx.wake_after(Nanos(dt as u64));
+        ctx.wake_poisson(&mut self.rng, self.params.wake_interval);
         self.observe(ctx.now, ctx.reference_ticks());
         let signal = self.signal();
         let side = if signal > self.params.threshold {
@@ -71,22 +69,16 @@ impl Agent for MomentumAgent {
         } else {
             return;
         };
-        let pos = self.orders.position();
-        let room = match side {
-            Side::Buy => self.params.max_position - pos,
-            Side::Sell => self.params.max_position + pos,
-        };
-        let want = ctx.market.lots(rng::lognormal(
-            &mut self.rng,
-            self.params.size_median,
-            self.params.size_sigma,
-        ));
-        let lot = ctx.market.lot_size as i64;
-        let qty = (want.0 as i64).min(room / lot * lot);
-        if qty > 0 {
-            let id = ctx.submit(side, OrderKind::Market, Price(0), Qty(qty as u64));
+        let p = &self.params;
+        let want = ctx
+            .market
+            .draw_size(&mut self.rng, p.size_median, p.size_sigma);
+        let qty = self
+            .orders
+            .capped(side, want, p.max_position, ctx.market.lot_size);
+        if !qty.is_zero() {
             self.orders
-                .sent(id, side, OrderKind::Market, Price(0), Qty(qty as u64));
+                .submit(ctx, side, OrderKind::Market, Price(0), qty);
         }
     }
 

@@ -5,7 +5,7 @@
 use super::{Agent, AgentCtx, OpenOrders, Report};
 use crate::rng::{self, SimRng};
 use crate::scenario::NoiseParams;
-use crate::types::{Nanos, OrderKind, Price, Side};
+use crate::types::{OrderKind, Price, Side};
 
 pub struct NoiseAgent {
     params: NoiseParams,
@@ -20,11 +20,6 @@ impl NoiseAgent {
             rng,
             orders: OpenOrders::default(),
         }
-    }
-
-    fn next_wake(&mut self, ctx: &mut AgentCtx) {
-        let dt = rng::exponential(&mut self.rng, self.params.wake_interval.0 as f64);
-        ctx.wake_after(Nanos(dt as u64));
     }
 
     /// A limit price `k` ticks behind an improvement of the own-side best, never crossing: taking
@@ -65,11 +60,11 @@ impl Agent for NoiseAgent {
     }
 
     fn start(&mut self, ctx: &mut AgentCtx) {
-        self.next_wake(ctx);
+        ctx.wake_poisson(&mut self.rng, self.params.wake_interval);
     }
 
     fn on_wake(&mut self, ctx: &mut AgentCtx) {
-        self.next_wake(ctx);
+        ctx.wake_poisson(&mut self.rng, self.params.wake_interval);
         let u = rng::open01(&mut self.rng);
         let p = &self.params;
         if u < p.p_cancel {
@@ -89,10 +84,10 @@ impl Agent for NoiseAgent {
         };
         let qty = ctx
             .market
-            .lots(rng::lognormal(&mut self.rng, p.size_median, p.size_sigma));
+            .draw_size(&mut self.rng, p.size_median, p.size_sigma);
         if u < p.p_cancel + p.p_market {
-            let id = ctx.submit(side, OrderKind::Market, Price(0), qty);
-            self.orders.sent(id, side, OrderKind::Market, Price(0), qty);
+            self.orders
+                .submit(ctx, side, OrderKind::Market, Price(0), qty);
             return;
         }
         if self.orders.live_count() >= self.params.max_resting
@@ -101,8 +96,7 @@ impl Agent for NoiseAgent {
             ctx.cancel(&oldest);
         }
         let price = self.limit_price(side, ctx);
-        let id = ctx.submit(side, OrderKind::Limit, price, qty);
-        self.orders.sent(id, side, OrderKind::Limit, price, qty);
+        self.orders.submit(ctx, side, OrderKind::Limit, price, qty);
     }
 
     fn on_report(&mut self, report: &Report, _ctx: &mut AgentCtx) {
@@ -120,6 +114,7 @@ mod tests {
     use crate::agents::Request;
     use crate::agents::testing::{Harness, quote};
     use crate::rng::{Domain, stream};
+    use crate::types::Nanos;
 
     fn run_wakes(params: NoiseParams, n: usize) -> Vec<Request> {
         let mut h = Harness::new(100.0);

@@ -5,7 +5,7 @@
 use super::{Agent, AgentCtx, OpenOrders, Report};
 use crate::rng::{self, SimRng};
 use crate::scenario::ValueParams;
-use crate::types::{Nanos, OrderKind, Price, Qty, Side};
+use crate::types::{OrderKind, Price, Side};
 
 pub struct ValueAgent {
     params: ValueParams,
@@ -22,29 +22,14 @@ impl ValueAgent {
         }
     }
 
-    fn next_wake(&mut self, ctx: &mut AgentCtx) {
-        let dt = rng::exponential(&mut self.rng, self.params.wake_interval.0 as f64);
-        ctx.wake_after(Nanos(dt as u64));
-    }
-
-    /// Shares it may still add on `side` without breaching its position limit.
-    fn room(&self, side: Side) -> i64 {
-        let pos = self.orders.position();
-        match side {
-            Side::Buy => self.params.max_position - pos,
-            Side::Sell => self.params.max_position + pos,
-        }
-    }
-
     fn trade(&mut self, side: Side, estimate: f64, ctx: &mut AgentCtx) {
-        let want = ctx.market.lots(rng::lognormal(
-            &mut self.rng,
-            self.params.size_median,
-            self.params.size_sigma,
-        ));
-        let room = self.room(side);
-        let lot = ctx.market.lot_size as i64;
-        let qty = Qty((want.0 as i64).min(room / lot * lot).max(0) as u64);
+        let p = &self.params;
+        let want = ctx
+            .market
+            .draw_size(&mut self.rng, p.size_median, p.size_sigma);
+        let qty = self
+            .orders
+            .capped(side, want, p.max_position, ctx.market.lot_size);
         if qty.is_zero() {
             return;
         }
@@ -80,8 +65,7 @@ impl ValueAgent {
         if price.0 < 1 {
             return;
         }
-        let id = ctx.submit(side, kind, price, qty);
-        self.orders.sent(id, side, kind, price, qty);
+        self.orders.submit(ctx, side, kind, price, qty);
     }
 }
 
@@ -91,11 +75,11 @@ impl Agent for ValueAgent {
     }
 
     fn start(&mut self, ctx: &mut AgentCtx) {
-        self.next_wake(ctx);
+        ctx.wake_poisson(&mut self.rng, self.params.wake_interval);
     }
 
     fn on_wake(&mut self, ctx: &mut AgentCtx) {
-        self.next_wake(ctx);
+        ctx.wake_poisson(&mut self.rng, self.params.wake_interval);
         // Yesterday's view is stale: withdraw resting orders before acting on a fresh estimate.
         self.orders
             .cancel_where(|_| true, |order| ctx.cancel(order));
@@ -126,6 +110,7 @@ mod tests {
     use crate::agents::Request;
     use crate::agents::testing::{Harness, quote};
     use crate::rng::{Domain, stream};
+    use crate::types::{Nanos, Qty};
 
     fn sides_after_wakes(value: f64, bid: i64, ask: i64) -> (usize, usize) {
         let mut h = Harness::new(value);
