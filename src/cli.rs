@@ -1,12 +1,12 @@
 //! The command line: `run` and `check`. Exit codes: 0 ok, 2 bad input, 1 internal error.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 use crate::output::OutputError;
-use crate::run::{self, RunOptions, RunSummary};
+use crate::run::{self, EventFilter, RunOptions, RunSummary};
 use crate::scenario::{self, ScenarioError};
 
 #[derive(Parser, Debug)]
@@ -37,6 +37,20 @@ pub enum Command {
         /// Output root directory
         #[arg(long, default_value = "output")]
         out: PathBuf,
+        /// Counterfactual: run without any of the scenario's [[events]] (output goes to
+        /// OUT/<scenario>-no-events/)
+        #[arg(long, conflicts_with = "without")]
+        no_events: bool,
+        /// Counterfactual: run without the events of this kind or name (repeatable; output goes to
+        /// OUT/<scenario>-without-<what>/)
+        #[arg(long, value_name = "KIND_OR_NAME")]
+        without: Vec<String>,
+    },
+    /// List the scenario library (the .toml files of a folder) with their descriptions
+    Scenarios {
+        /// Folder to list
+        #[arg(default_value = "scenarios")]
+        dir: PathBuf,
     },
     /// Validate scenario files without running them
     Check {
@@ -53,13 +67,15 @@ pub enum CliError {
     Output(#[from] OutputError),
     #[error("{bad} of {total} scenario files are invalid")]
     Invalid { bad: usize, total: usize },
+    #[error("{0}")]
+    BadArgument(String),
 }
 
 impl CliError {
     /// 2 for input the user can fix, 1 for everything else.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Scenario(_) | CliError::Invalid { .. } => 2,
+            CliError::Scenario(_) | CliError::Invalid { .. } | CliError::BadArgument(_) => 2,
             CliError::Output(_) => 1,
         }
     }
@@ -72,15 +88,28 @@ pub fn main() -> ExitCode {
             scenario,
             seed,
             out,
-        } => run::run_file(
-            &scenario,
-            &RunOptions {
-                seed,
-                out_root: out,
-            },
-        )
-        .map(|s| print_summary(&s)),
+            no_events,
+            without,
+        } => {
+            let filter = if no_events {
+                EventFilter::DropAll
+            } else if without.is_empty() {
+                EventFilter::Keep
+            } else {
+                EventFilter::Drop(without)
+            };
+            run::run_file(
+                &scenario,
+                &filter,
+                &RunOptions {
+                    seed,
+                    out_root: out,
+                },
+            )
+            .map(|s| print_summary(&s))
+        }
         Command::Check { scenarios } => check(&scenarios),
+        Command::Scenarios { dir } => list(&dir),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -118,6 +147,36 @@ fn check(paths: &[PathBuf]) -> Result<(), CliError> {
             total: paths.len(),
         }),
     }
+}
+
+fn list(dir: &Path) -> Result<(), CliError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        CliError::BadArgument(format!("{}: cannot list scenarios: {e}", dir.display()))
+    })?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    for path in paths {
+        let file = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match scenario::load(&path) {
+            Ok(s) => {
+                let kinds: Vec<&str> = s.events.iter().map(|e| e.kind_name()).collect();
+                let events = if kinds.is_empty() {
+                    String::new()
+                } else {
+                    format!("  [{}]", kinds.join(", "))
+                };
+                println!("{file:<24} {}{events}", s.description);
+            }
+            Err(e) => println!("{file:<24} (invalid: {e})"),
+        }
+    }
+    Ok(())
 }
 
 fn print_summary(s: &RunSummary) {

@@ -15,4 +15,5 @@ pub mod output;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod stress;
 pub mod types;

@@ -10,7 +10,9 @@ use serde_json::json;
 use crate::engine::{self, EngineStats};
 use crate::exchange::ExchangeStats;
 use crate::exchange::recorder::MarketRecorder;
-use crate::output::records::{AccountRecord, BookRecord, OrderEventRecord, TradeRecord};
+use crate::output::records::{
+    AccountRecord, BookRecord, OrderEventRecord, StressWindowRecord, TradeRecord,
+};
 use crate::output::{self, OutputError, RunDir, RunWriter, WriterConfig};
 use crate::scenario::{self, Scenario};
 
@@ -80,20 +82,18 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary, OutputE
     let seed = opts.seed.unwrap_or(scenario.seed);
     let final_dir = run_dir(&opts.out_root, scenario, seed);
     let dir = RunDir::begin(&final_dir)?;
-    let mut writer = RunWriter::create(
-        dir.path(),
-        WriterConfig {
-            session_start_epoch_ns: scenario.session.start_epoch_ns(),
-            tick_size: scenario.market.tick_size,
-            depth_levels: scenario.output.depth_levels,
-            batch_rows: scenario.output.batch_rows,
-            compression: match scenario.output.compression {
-                scenario::Compression::Zstd(level) => output::Compression::Zstd(level),
-                scenario::Compression::None => output::Compression::None,
-            },
-            write_book: scenario.output.book,
+    let cfg = WriterConfig {
+        session_start_epoch_ns: scenario.session.start_epoch_ns(),
+        tick_size: scenario.market.tick_size,
+        depth_levels: scenario.output.depth_levels,
+        batch_rows: scenario.output.batch_rows,
+        compression: match scenario.output.compression {
+            scenario::Compression::Zstd(level) => output::Compression::Zstd(level),
+            scenario::Compression::None => output::Compression::None,
         },
-    )?;
+        write_book: scenario.output.book,
+    };
+    let mut writer = RunWriter::create(dir.path(), cfg.clone())?;
 
     let mut sim = engine::build(scenario, seed);
     // Sorted by the opaque id, so the file's row order says nothing about which group an account is in.
@@ -123,7 +123,25 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary, OutputE
     if let Some(e) = recorder.error {
         return Err(e);
     }
-    let row_counts = writer.finish()?;
+    let mut row_counts = writer.finish()?;
+    let windows: Vec<StressWindowRecord> = scenario
+        .events
+        .iter()
+        .map(|e| StressWindowRecord {
+            name: e.name.clone(),
+            kind: e.kind_name(),
+            start: e.at,
+            end: e.end(),
+            parameters: e.params_json(scenario.market.tick_size),
+        })
+        .collect();
+    let public = sim.exchange().public_events();
+    row_counts.extend(output::write_event_tables(
+        dir.path(),
+        &cfg,
+        public,
+        &windows,
+    )?);
 
     let tick = scenario.market.tick_size;
     let summary = RunSummary {
@@ -180,8 +198,70 @@ fn manifest(
     }))
 }
 
+/// Which scheduled events a run keeps: all of them, none, or all but some. Dropping events is how a
+/// user sees an event's effect alone: every random stream is keyed by agent and purpose, never by
+/// the events, so the counterfactual run is identical to the original up to the first dropped event.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum EventFilter {
+    #[default]
+    Keep,
+    DropAll,
+    /// Drops events whose kind or name is listed.
+    Drop(Vec<String>),
+}
+
+impl EventFilter {
+    /// The counterfactual scenario, renamed (`<name>-no-events`, `<name>-without-<what>`) so its
+    /// output sits beside the original's instead of replacing it. Names that match no event are
+    /// an error: a typo must not silently run the unchanged scenario.
+    pub fn apply(&self, mut scenario: Scenario) -> Result<Scenario, String> {
+        match self {
+            EventFilter::Keep => {}
+            EventFilter::DropAll => {
+                scenario.events.clear();
+                scenario.name.push_str("-no-events");
+            }
+            EventFilter::Drop(names) => {
+                for n in names {
+                    if !scenario
+                        .events
+                        .iter()
+                        .any(|e| e.kind_name() == n || &e.name == n)
+                    {
+                        let known: Vec<String> = scenario
+                            .events
+                            .iter()
+                            .map(|e| format!("{} ({})", e.name, e.kind_name()))
+                            .collect();
+                        return Err(format!(
+                            "--without {n}: no event of that kind or name in {}; its events are: {}",
+                            scenario.source_path.display(),
+                            if known.is_empty() {
+                                "none".to_string()
+                            } else {
+                                known.join(", ")
+                            }
+                        ));
+                    }
+                }
+                scenario
+                    .events
+                    .retain(|e| !names.iter().any(|n| e.kind_name() == n || &e.name == n));
+                scenario.name = format!("{}-without-{}", scenario.name, names.join("-"));
+            }
+        }
+        Ok(scenario)
+    }
+}
+
 /// Loads and runs in one call: what the CLI and the scenario tests use.
-pub fn run_file(path: &Path, opts: &RunOptions) -> Result<RunSummary, crate::cli::CliError> {
-    let scenario = scenario::load(path)?;
+pub fn run_file(
+    path: &Path,
+    filter: &EventFilter,
+    opts: &RunOptions,
+) -> Result<RunSummary, crate::cli::CliError> {
+    let scenario = filter
+        .apply(scenario::load(path)?)
+        .map_err(crate::cli::CliError::BadArgument)?;
     Ok(run(&scenario, opts)?)
 }

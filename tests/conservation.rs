@@ -58,13 +58,13 @@ fn positions_sum_to_zero_and_cash_balances_against_trades() {
     }
 }
 
-#[test]
-fn every_order_quantity_is_accounted_for() {
-    // Replaying the order events must explain every order's quantity: what NEW (or a MODIFY) put on
-    // the book leaves only through FILL, CANCEL or EXPIRE rows, each row's `remaining` agrees with the
-    // replay, and what is left at the close is exactly what rests in the book.
-    let scenario = common::load("quick");
-    let (sim, rec) = common::simulate(&scenario, 22);
+/// Replaying the order events must explain every order's quantity: what NEW (or a MODIFY) put on
+/// the book leaves only through FILL, CANCEL or EXPIRE rows, each row's `remaining` agrees with the
+/// replay, and what is left at the close is exactly what rests in the book. Returns how often each
+/// event type occurred.
+fn replay_accounts_for_every_order(name: &str, seed: u64) -> [usize; 6] {
+    let scenario = common::load(name);
+    let (sim, rec) = common::simulate(&scenario, seed);
     let mut remaining: BTreeMap<u64, u64> = BTreeMap::new();
     let mut seen = [0usize; 6];
     for e in &rec.orders {
@@ -81,22 +81,32 @@ fn every_order_quantity_is_accounted_for() {
         }
         assert_eq!(
             e.remaining.0, *rem,
-            "event {} of order {}",
+            "{name}: event {} of order {}",
             e.event_id, e.order_id.0
         );
     }
-    assert!(
-        seen[..5].iter().all(|&n| n > 0),
-        "NEW, MODIFY, CANCEL, FILL and EXPIRE all occur in quick: {seen:?}"
-    );
     let book = sim.exchange().book();
     for (id, rem) in &remaining {
         let resting = book.order(OrderId(*id)).map_or(0, |o| o.remaining.0);
-        assert_eq!(resting, *rem, "order {id}");
+        assert_eq!(resting, *rem, "{name}: order {id}");
     }
     assert_eq!(
         book.live_orders(),
         remaining.values().filter(|&&r| r > 0).count()
+    );
+    seen
+}
+
+#[test]
+fn every_order_quantity_is_accounted_for() {
+    let mut seen = [0usize; 6];
+    for (name, seed) in [("quick", 22), ("fat_finger", 42), ("circuit_breaker", 42)] {
+        let s = replay_accounts_for_every_order(name, seed);
+        seen.iter_mut().zip(s).for_each(|(a, b)| *a += b);
+    }
+    assert!(
+        seen[..5].iter().all(|&n| n > 0),
+        "NEW, MODIFY, CANCEL, FILL and EXPIRE all occur: {seen:?}"
     );
 }
 

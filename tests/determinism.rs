@@ -8,8 +8,9 @@ use std::path::Path;
 use marketsim::run::{RunOptions, run};
 
 fn parquet_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<_> = fs::read_dir(dir.join("market"))
-        .unwrap()
+    let mut files: Vec<_> = ["market", "labels"]
+        .iter()
+        .flat_map(|sub| fs::read_dir(dir.join(sub)).unwrap())
         .map(|e| e.unwrap())
         .map(|e| {
             (
@@ -56,7 +57,7 @@ fn same_seed_gives_byte_identical_parquet_and_another_seed_differs() {
         parquet_files(&b.dir),
         parquet_files(&c.dir),
     );
-    assert_eq!(fa.len(), 4, "orders, trades, book, accounts");
+    assert_eq!(fa.len(), 6, "orders, trades, book, accounts, public events, stress windows");
     for ((name, x), (_, y)) in fa.iter().zip(&fb) {
         assert!(x == y, "{name} differs between two runs with the same seed");
     }

@@ -69,7 +69,7 @@ fn ts_at(b: &RecordBatch, row: usize) -> i64 {
 fn orders_file_matches_contract() {
     let dir = tempfile::tempdir().unwrap();
     let counts = write_all(dir.path(), true);
-    assert_eq!(counts["orders.parquet"], ROWS);
+    assert_eq!(counts["market/orders.parquet"], ROWS);
     let (b, meta) = read(&dir.path().join(MARKET_DIR).join("orders.parquet"));
     use DataType::{Float64, Int64, UInt64};
     assert_eq!(
@@ -188,7 +188,7 @@ fn trades_file_matches_contract() {
 fn book_file_is_wide_with_null_levels() {
     let dir = tempfile::tempdir().unwrap();
     let counts = write_all(dir.path(), true);
-    assert_eq!(counts["book.parquet"], ROWS);
+    assert_eq!(counts["market/book.parquet"], ROWS);
     let (b, _) = read(&dir.path().join(MARKET_DIR).join("book.parquet"));
     let mut want = vec![
         ("event_id".to_string(), DataType::UInt64, false),
@@ -270,7 +270,11 @@ fn without_book_no_book_file_is_written() {
     let names: Vec<&str> = counts.keys().map(String::as_str).collect();
     assert_eq!(
         names,
-        ["accounts.parquet", "orders.parquet", "trades.parquet"]
+        [
+            "market/accounts.parquet",
+            "market/orders.parquet",
+            "market/trades.parquet"
+        ]
     );
     assert!(!dir.path().join(MARKET_DIR).join("book.parquet").exists());
 }
@@ -299,7 +303,7 @@ fn timestamp_overflow_is_an_error_naming_the_file() {
     assert!(err.contains("orders.parquet"), "{err}");
     // The bad row was not half-appended: the writer still finishes with consistent columns.
     w.order_event(&order(1)).unwrap();
-    assert_eq!(w.finish().unwrap()["orders.parquet"], 1);
+    assert_eq!(w.finish().unwrap()["market/orders.parquet"], 1);
 }
 
 #[test]

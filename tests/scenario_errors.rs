@@ -6,7 +6,7 @@ use marketsim::scenario::{
     AgentParams, Compression, EventKind, ExecStyle, ExecutionParams, MarketMakerParams,
     MomentumParams, NoiseParams, ScenarioError, ValueParams, load, parse,
 };
-use marketsim::types::Nanos;
+use marketsim::types::{Nanos, Side};
 
 /// A minimal valid scenario. Its last line is line 12, so appended text starts at line 13.
 const BASE: &str = r#"[scenario]
@@ -277,13 +277,15 @@ fn event_outside_the_session() {
 
 #[test]
 fn event_kind_and_jump() {
-    let e = err(&with("[[events]]\nkind = \"halt\"\nat = \"12:00\"\n"));
+    let e = err(&with(
+        "[[events]]\nkind = \"circuit_breaker\"\nat = \"12:00\"\n",
+    ));
     check(
         &e,
         14,
         8,
         "events[0].kind",
-        "unknown kind \"halt\", expected one of \"news\"",
+        "unknown kind \"circuit_breaker\", expected one of \"news\", \"flash_crash\", \"liquidity_shock\", \"volatility_regime\", \"halt\", \"price_bands\", \"latency_spike\", \"fat_finger\"",
     );
     let e = err(&with(
         "[[events]]\nkind = \"news\"\nat = \"12:00\"\njump = -1.0\n",
@@ -294,6 +296,429 @@ fn event_kind_and_jump() {
         8,
         "events[0].jump",
         "expected a non-zero fraction greater than -1",
+    );
+}
+
+/// One `[[events]]` entry after BASE: the header is line 13, the entry's first key line 14.
+fn with_event(keys: &str) -> String {
+    with(&format!("[[events]]\n{keys}"))
+}
+
+/// Like `with_event` with `market.lot_size = 100`, which pushes the header to line 14.
+fn with_lot_event(keys: &str) -> String {
+    let base = BASE.replace("tick_size = 0.01", "tick_size = 0.01\nlot_size = 100");
+    format!("{base}[[events]]\n{keys}")
+}
+
+#[test]
+fn event_window_past_the_close() {
+    let e = err(&with_event(
+        "kind = \"halt\"\nat = \"15:50\"\nduration = \"15m\"\n",
+    ));
+    check(
+        &e,
+        16,
+        12,
+        "events[0].duration",
+        "expected the event to end by the close at 16:00:00, i.e. a duration of at most \"10m\" from 15:50:00, got \"15m\"",
+    );
+    // Ending exactly at the close is allowed.
+    parse(
+        &with_event("kind = \"halt\"\nat = \"15:50\"\nduration = \"10m\"\n"),
+        Path::new(FILE),
+    )
+    .unwrap();
+    // Price bands may leave `duration` out (until the close), but a given one must fit.
+    let e = err(&with_event(
+        "kind = \"price_bands\"\nat = \"15:00\"\nduration = \"1h1s\"\nband = 0.1\n",
+    ));
+    check(
+        &e,
+        16,
+        12,
+        "events[0].duration",
+        "expected the event to end by the close at 16:00:00",
+    );
+    let e = err(&with_event(
+        "kind = \"volatility_regime\"\nat = \"12:00\"\nduration = \"0s\"\nmultiplier = 2\n",
+    ));
+    check(
+        &e,
+        16,
+        12,
+        "events[0].duration",
+        "expected a duration greater than zero, got \"0s\"",
+    );
+}
+
+#[test]
+fn windowed_event_without_duration() {
+    let e = err(&with_event(
+        "kind = \"flash_crash\"\nat = \"12:00\"\nsize = 100\nparticipation = 0.1\n",
+    ));
+    check(
+        &e,
+        13,
+        1,
+        "events[0].duration",
+        "missing required key `duration`",
+    );
+}
+
+#[test]
+fn unknown_key_in_flash_crash() {
+    let e = err(&with_event(
+        "kind = \"flash_crash\"\nat = \"12:00\"\nduration = \"5m\"\nsize = 1000\nparticipation = 0.2\nmaker_withdrawl = 3.0\n",
+    ));
+    check(
+        &e,
+        19,
+        1,
+        "events[0].maker_withdrawl",
+        "unknown key `maker_withdrawl`, expected one of `kind`, `name`, `at`, `duration`, `size`, `participation`, `interval`, `side`, `maker_withdrawal`",
+    );
+    // Keys of another kind are unknown too.
+    let e = err(&with_event(
+        "kind = \"halt\"\nat = \"12:00\"\nduration = \"5m\"\njump = 0.1\n",
+    ));
+    check(
+        &e,
+        17,
+        1,
+        "events[0].jump",
+        "unknown key `jump`, expected one of `kind`, `name`, `at`, `duration`",
+    );
+}
+
+#[test]
+fn flash_crash_participation_out_of_range() {
+    let crash = |p: &str| {
+        with_event(&format!(
+            "kind = \"flash_crash\"\nat = \"12:00\"\nduration = \"5m\"\nsize = 1000\nparticipation = {p}\n"
+        ))
+    };
+    for (p, shown) in [("0", "0"), ("1.5", "1.5"), ("-0.1", "-0.1"), ("nan", "NaN")] {
+        let e = err(&crash(p));
+        check(
+            &e,
+            18,
+            17,
+            "events[0].participation",
+            &format!("expected a fraction of market volume in (0, 1], got {shown}"),
+        );
+    }
+    parse(&crash("1"), Path::new(FILE)).unwrap();
+}
+
+#[test]
+fn flash_crash_other_limits() {
+    let e = err(&with_event(
+        "kind = \"flash_crash\"\nat = \"12:00\"\nduration = \"5m\"\nsize = 0\nparticipation = 0.2\n",
+    ));
+    check(
+        &e,
+        17,
+        8,
+        "events[0].size",
+        "expected an integer >= 1, got 0",
+    );
+    let e = err(&with_event(
+        "kind = \"flash_crash\"\nat = \"12:00\"\nduration = \"5m\"\nsize = 100\nparticipation = 0.2\ninterval = \"0s\"\n",
+    ));
+    check(
+        &e,
+        19,
+        12,
+        "events[0].interval",
+        "expected a duration greater than zero",
+    );
+    let e = err(&with_event(
+        "kind = \"flash_crash\"\nat = \"12:00\"\nduration = \"5m\"\nsize = 100\nparticipation = 0.2\nmaker_withdrawal = 0\n",
+    ));
+    check(
+        &e,
+        19,
+        20,
+        "events[0].maker_withdrawal",
+        "expected a positive volatility threshold in ticks per wake, got 0",
+    );
+    let e = err(&with_event(
+        "kind = \"flash_crash\"\nat = \"12:00\"\nduration = \"5m\"\nsize = 100\nparticipation = 0.2\nside = \"short\"\n",
+    ));
+    check(
+        &e,
+        19,
+        8,
+        "events[0].side",
+        "unknown variant `short`, expected `buy` or `sell`",
+    );
+}
+
+#[test]
+fn size_not_a_multiple_of_the_lot() {
+    let e = err(&with_lot_event(
+        "kind = \"fat_finger\"\nat = \"12:00\"\nside = \"sell\"\nsize = 150\n",
+    ));
+    check(
+        &e,
+        18,
+        8,
+        "events[0].size",
+        "expected a multiple of market.lot_size (100 shares), got 150",
+    );
+    let e = err(&with_lot_event(
+        "kind = \"flash_crash\"\nat = \"12:00\"\nduration = \"5m\"\nsize = 10050\nparticipation = 0.2\n",
+    ));
+    check(
+        &e,
+        18,
+        8,
+        "events[0].size",
+        "expected a multiple of market.lot_size (100 shares), got 10050",
+    );
+    parse(
+        &with_lot_event("kind = \"fat_finger\"\nat = \"12:00\"\nside = \"sell\"\nsize = 1500\n"),
+        Path::new(FILE),
+    )
+    .unwrap();
+}
+
+#[test]
+fn latency_spike_links_and_multiplier() {
+    let spike = |extra: &str| {
+        with_event(&format!(
+            "kind = \"latency_spike\"\nat = \"12:00\"\nduration = \"1m\"\nmultiplier = 5\n{extra}"
+        ))
+    };
+    let e = err(&spike("links = \"data\"\n"));
+    check(
+        &e,
+        18,
+        9,
+        "events[0].links",
+        "unknown variant `data`, expected one of `order_entry`, `market_data`, `both`",
+    );
+    let e = err(&with_event(
+        "kind = \"latency_spike\"\nat = \"12:00\"\nduration = \"1m\"\nmultiplier = 0.5\n",
+    ));
+    check(
+        &e,
+        17,
+        14,
+        "events[0].multiplier",
+        "expected a multiplier >= 1 (latency can only get worse), got 0.5",
+    );
+}
+
+#[test]
+fn latency_spike_agent_families() {
+    let spike = |agents: &str| {
+        with_event(&format!(
+            "kind = \"latency_spike\"\nat = \"12:00\"\nduration = \"1m\"\nmultiplier = 5\nagents = {agents}\n"
+        ))
+    };
+    let e = err(&spike("[\"noise\", \"vaule\"]"));
+    check(
+        &e,
+        18,
+        20,
+        "events[0].agents[1]",
+        "unknown agent family \"vaule\", expected one of \"noise\", \"value\", \"momentum\", \"market_maker\", \"execution\"",
+    );
+    let e = err(&spike("[]"));
+    check(
+        &e,
+        18,
+        10,
+        "events[0].agents",
+        "expected at least one agent family (leave `agents` out to affect every family), got []",
+    );
+    let e = err(&spike("[\"value\", \"value\"]"));
+    check(
+        &e,
+        18,
+        20,
+        "events[0].agents[1]",
+        "\"value\" is listed twice",
+    );
+    let e = err(&spike("[3]"));
+    check(
+        &e,
+        18,
+        11,
+        "events[0].agents[0]",
+        "invalid type: integer `3`, expected a string",
+    );
+}
+
+#[test]
+fn news_delay_families() {
+    let news = |delay: &str| {
+        with_event(&format!(
+            "kind = \"news\"\nat = \"12:00\"\njump = 0.01\ndelay = {delay}\n"
+        ))
+    };
+    let e = err(&news("{ value = \"30s\", mm = \"1s\" }"));
+    check(
+        &e,
+        17,
+        26,
+        "events[0].delay.mm",
+        "unknown key `mm`, expected one of `noise`, `value`, `momentum`, `market_maker`, `execution`",
+    );
+    let e = err(&news("\"30s\""));
+    check(
+        &e,
+        17,
+        9,
+        "events[0].delay",
+        "invalid type: string \"30s\", expected a table of agent family = delay",
+    );
+    let e = err(&news("{ value = \"-1s\" }"));
+    check(
+        &e,
+        17,
+        19,
+        "events[0].delay.value",
+        "expected a duration like",
+    );
+}
+
+#[test]
+fn fat_finger_price() {
+    let finger = |price: &str| {
+        with_event(&format!(
+            "kind = \"fat_finger\"\nat = \"12:00\"\nside = \"buy\"\nsize = 100\nprice = {price}\n"
+        ))
+    };
+    let e = err(&finger("100.005"));
+    check(
+        &e,
+        18,
+        9,
+        "events[0].price",
+        "expected a whole number of ticks (tick_size 0.01), got 100.005 = ",
+    );
+    let e = err(&finger("0"));
+    check(
+        &e,
+        18,
+        9,
+        "events[0].price",
+        "expected a positive number, got 0",
+    );
+    // 100.07 / 0.01 is not exactly 10007 in binary; the relative tolerance absorbs that.
+    parse(&finger("100.07"), Path::new(FILE)).unwrap();
+    let e = err(&with_event(
+        "kind = \"fat_finger\"\nat = \"12:00\"\nsize = 100\n",
+    ));
+    check(&e, 13, 1, "events[0].side", "missing required key `side`");
+}
+
+#[test]
+fn liquidity_shock_without_effect() {
+    let shock = |keys: &str| {
+        with_event(&format!(
+            "kind = \"liquidity_shock\"\nat = \"12:00\"\nduration = \"5m\"\n{keys}"
+        ))
+    };
+    let e = err(&shock(
+        "withdraw = 0\nspread_multiplier = 1\ndepth_cut = 0\n",
+    ));
+    check(
+        &e,
+        13,
+        1,
+        "events[0]",
+        "expected the shock to have an effect (withdraw > 0, spread_multiplier > 1 or depth_cut > 0)",
+    );
+    // One effective parameter, here the defaulted depth_cut, is enough.
+    parse(
+        &shock("withdraw = 0\nspread_multiplier = 1\n"),
+        Path::new(FILE),
+    )
+    .unwrap();
+    let e = err(&shock("depth_cut = 1\n"));
+    check(
+        &e,
+        17,
+        13,
+        "events[0].depth_cut",
+        "expected a fraction of quoted size in [0, 1), got 1",
+    );
+    let e = err(&shock("spread_multiplier = 0.5\n"));
+    check(
+        &e,
+        17,
+        21,
+        "events[0].spread_multiplier",
+        "expected a multiplier >= 1, got 0.5",
+    );
+    let e = err(&shock("withdraw = 1.2\n"));
+    check(
+        &e,
+        17,
+        12,
+        "events[0].withdraw",
+        "expected a fraction of market makers in [0, 1], got 1.2",
+    );
+}
+
+#[test]
+fn volatility_multiplier_of_one() {
+    let regime = |m: &str| {
+        with_event(&format!(
+            "kind = \"volatility_regime\"\nat = \"12:00\"\nduration = \"30m\"\nmultiplier = {m}\n"
+        ))
+    };
+    for m in ["1", "1.0", "0", "-2"] {
+        let e = err(&regime(m));
+        check(
+            &e,
+            17,
+            14,
+            "events[0].multiplier",
+            "expected a positive multiplier other than 1 (1 would change nothing), got ",
+        );
+    }
+    parse(&regime("0.5"), Path::new(FILE)).unwrap();
+}
+
+#[test]
+fn price_band_limits() {
+    let e = err(&with_event(
+        "kind = \"price_bands\"\nat = \"12:00\"\nband = 1\n",
+    ));
+    check(
+        &e,
+        16,
+        8,
+        "events[0].band",
+        "expected a fraction in (0, 1), got 1",
+    );
+    let e = err(&with_event(
+        "kind = \"price_bands\"\nat = \"12:00\"\nband = 0.1\npause = \"0s\"\n",
+    ));
+    check(
+        &e,
+        17,
+        9,
+        "events[0].pause",
+        "expected a duration greater than zero",
+    );
+}
+
+#[test]
+fn empty_event_name() {
+    let e = err(&with_event(
+        "kind = \"halt\"\nname = \" \"\nat = \"12:00\"\nduration = \"1m\"\n",
+    ));
+    check(
+        &e,
+        15,
+        8,
+        "events[0].name",
+        "expected a non-empty event name, got \" \"",
     );
 }
 
@@ -628,9 +1053,97 @@ fn example_scenario_parses_to_expected_values() {
         })
     );
 
-    assert_eq!(s.events.len(), 1);
-    assert_eq!(s.events[0].at, Nanos::from_secs(2 * 3600 + 1800));
-    assert_eq!(s.events[0].kind, EventKind::News { jump: -0.02 });
+    // Minutes after the 09:30 open.
+    let min = |m: u64| Nanos::from_secs(60 * m);
+    let events: Vec<(Nanos, &str, &EventKind)> = s
+        .events
+        .iter()
+        .map(|e| (e.at, e.name.as_str(), &e.kind))
+        .collect();
+    assert_eq!(
+        events,
+        [
+            (
+                min(30),
+                "latency_spike",
+                &EventKind::LatencySpike {
+                    duration: min(2),
+                    multiplier: 20.0,
+                    families: vec!["noise".into(), "value".into()],
+                    order_entry: true,
+                    market_data: false,
+                }
+            ),
+            (
+                min(60),
+                "volatility_regime",
+                &EventKind::VolatilityRegime {
+                    duration: min(60),
+                    multiplier: 2.5,
+                }
+            ),
+            (
+                min(90),
+                "mistyped bid",
+                &EventKind::FatFinger {
+                    side: Side::Buy,
+                    size: 50_000,
+                    price_ticks: Some(10_150),
+                }
+            ),
+            (
+                min(150),
+                "news",
+                &EventKind::News {
+                    jump: -0.02,
+                    headline: "Earnings below guidance".into(),
+                    delays: vec![
+                        ("momentum".into(), min(2)),
+                        ("value".into(), Nanos::from_secs(30)),
+                    ],
+                }
+            ),
+            (
+                min(210),
+                "liquidity_shock",
+                &EventKind::LiquidityShock {
+                    duration: min(15),
+                    withdraw: 0.5,
+                    spread_multiplier: 3.0,
+                    depth_cut: 0.5,
+                }
+            ),
+            (
+                min(270),
+                "flash_crash",
+                &EventKind::FlashCrash {
+                    duration: min(10),
+                    size: 200_000,
+                    participation: 0.3,
+                    interval: Nanos::from_secs(1),
+                    side: Side::Sell,
+                    maker_withdrawal: Some(4.0),
+                }
+            ),
+            (min(300), "halt", &EventKind::Halt { duration: min(5) }),
+            (
+                min(305),
+                "price_bands",
+                &EventKind::PriceBands {
+                    duration: min(85),
+                    band: 0.05,
+                    reference_window: min(5),
+                    pause: min(5),
+                }
+            ),
+        ]
+    );
+    let bands = &s.events[7];
+    assert_eq!(bands.end(), s.session.length, "bands default to the close");
+    assert_eq!(
+        s.events[2].params_json(s.market.tick_size),
+        r#"{"side":"buy","size":50000,"price":101.5}"#
+    );
 }
 
 #[test]

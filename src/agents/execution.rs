@@ -133,6 +133,11 @@ impl Agent for ExecutionAgent {
             }
             return;
         }
+        let next = ctx.now + self.params.child_interval;
+        ctx.wake_at(next.min(w.order.end));
+        if ctx.quote.halted {
+            return;
+        }
         let lot = ctx.market.lot_size;
         let shares = self
             .child_size(&w, ctx.now, ctx.market.session_length)
@@ -148,8 +153,6 @@ impl Agent for ExecutionAgent {
             self.orders
                 .submit(ctx, w.order.side, OrderKind::Ioc, Price(price), Qty(shares));
         }
-        let next = ctx.now + self.params.child_interval;
-        ctx.wake_at(next.min(w.order.end));
     }
 
     fn on_report(&mut self, report: &Report, _ctx: &mut AgentCtx) {

@@ -18,11 +18,15 @@ pub struct MarketMaker {
     wanted: Vec<(Side, Price)>,
     /// Wanted quotes no live order sits at yet (scratch).
     missing: Vec<(Side, Price)>,
+    /// Uniform draw fixed at creation: this maker is among those withdrawing in a liquidity shock
+    /// that withdraws more than this share of makers.
+    withdraw_draw: f64,
 }
 
 impl MarketMaker {
-    pub fn new(params: MarketMakerParams, rng: SimRng) -> Self {
+    pub fn new(params: MarketMakerParams, mut rng: SimRng) -> Self {
         MarketMaker {
+            withdraw_draw: rng::open01(&mut rng),
             params,
             rng,
             orders: OpenOrders::default(),
@@ -51,10 +55,11 @@ impl MarketMaker {
     }
 
     /// The quotes it wants now, best level first on each side.
-    fn plan(&mut self, mid: f64) {
+    fn plan(&mut self, mid: f64, widen: f64) {
         let p = &self.params;
         let inventory = self.orders.position();
-        let half_spread = p.half_spread_ticks as f64 + p.vol_widen * self.volatility_ticks();
+        let half_spread =
+            widen * (p.half_spread_ticks as f64 + p.vol_widen * self.volatility_ticks());
         // Long inventory shifts both quotes down (sell more eagerly, buy less), and vice versa.
         let skew = -p.skew_ticks * (inventory as f64 / p.max_inventory as f64).clamp(-1.0, 1.0);
         let center = mid + skew;
@@ -80,7 +85,7 @@ impl MarketMaker {
     /// keeps its queue position); one off the plan is moved to a missing price on its side with a
     /// single modify (cancel/replace, as real makers do) or cancelled when nothing is missing there;
     /// planned prices still uncovered get new post-only orders.
-    fn requote(&mut self, ctx: &mut AgentCtx) {
+    fn requote(&mut self, ctx: &mut AgentCtx, size: Qty) {
         self.missing.clear();
         for &(side, price) in &self.wanted {
             if !self
@@ -91,7 +96,6 @@ impl MarketMaker {
                 self.missing.push((side, price));
             }
         }
-        let size = Qty(self.params.size);
         let (wanted, missing) = (&self.wanted, &mut self.missing);
         for o in self.orders.live_mut() {
             if wanted.contains(&(o.side, o.price)) {
@@ -131,10 +135,26 @@ impl Agent for MarketMaker {
     fn on_wake(&mut self, ctx: &mut AgentCtx) {
         let jitter = 0.9 + 0.2 * rng::open01(&mut self.rng);
         ctx.wake_after(Nanos((self.params.wake_interval.0 as f64 * jitter) as u64));
+        // During a halt the resting quotes stay: the book must be intact at the reopening.
+        if ctx.quote.halted {
+            return;
+        }
         let mid = ctx.reference_ticks();
         self.update_volatility(ctx.now, mid);
-        self.plan(mid);
-        self.requote(ctx);
+        let liquidity = ctx.liquidity();
+        let nervous = ctx
+            .maker_withdrawal()
+            .is_some_and(|limit| self.volatility_ticks() > limit);
+        if nervous || self.withdraw_draw < liquidity.withdraw {
+            // Pulled out: an empty plan cancels every quote.
+            self.wanted.clear();
+        } else {
+            self.plan(mid, liquidity.spread_multiplier);
+        }
+        let size = ctx
+            .market
+            .lots(self.params.size as f64 * (1.0 - liquidity.depth_cut));
+        self.requote(ctx, size);
     }
 
     fn on_report(&mut self, report: &Report, _ctx: &mut AgentCtx) {

@@ -14,6 +14,7 @@ pub use book_keeping::{OpenOrders, OwnOrder};
 use crate::environment::FundamentalPath;
 use crate::exchange::market_data::Quote;
 use crate::rng::{self, SimRng};
+use crate::stress::{Liquidity, StressSchedule};
 use crate::types::{Nanos, OrderId, OrderKind, Price, Qty, Side};
 
 /// What an agent asks the exchange to do. Ids are assigned when the request is sent, so the agent can
@@ -131,6 +132,8 @@ pub struct AgentCtx<'a> {
     pub quote: Quote,
     pub market: &'a MarketInfo,
     pub(crate) fundamental: &'a FundamentalPath,
+    pub(crate) news_delays: &'a [Nanos],
+    pub(crate) stress: &'a StressSchedule,
     pub(crate) requests: &'a mut Vec<Request>,
     pub(crate) next_order_id: &'a mut u64,
     pub(crate) wake: &'a mut Option<Nanos>,
@@ -185,7 +188,18 @@ impl AgentCtx<'_> {
     /// The fundamental value now, in ticks. Only research-driven agents should call this, and they add
     /// their own observation noise: the true value itself is never public.
     pub fn fundamental_ticks(&self) -> f64 {
-        self.fundamental.value_at(self.now) / self.market.tick_size
+        self.fundamental.value_seen(self.now, self.news_delays) / self.market.tick_size
+    }
+
+    /// What liquidity shocks ask of market makers now.
+    pub fn liquidity(&self) -> Liquidity {
+        self.stress.liquidity(self.now)
+    }
+
+    /// The volatility (ticks per wake) above which market makers pull their quotes, while a sell
+    /// program rages.
+    pub fn maker_withdrawal(&self) -> Option<f64> {
+        self.stress.maker_withdrawal(self.now)
     }
 
     /// The reference price in ticks: the delayed mid, falling back to the last trade or the open price.
@@ -204,6 +218,13 @@ pub trait Agent: Send {
     fn start(&mut self, ctx: &mut AgentCtx);
     fn on_wake(&mut self, ctx: &mut AgentCtx);
     fn on_report(&mut self, report: &Report, ctx: &mut AgentCtx);
+    /// A news announcement has reached this agent. Most agents only see news through prices; those
+    /// who research value react at once. Must not schedule a wake-up (the agent's rhythm goes on).
+    fn on_news(&mut self, _ctx: &mut AgentCtx) {}
+    /// Whether news announcements should be delivered to `on_news` at all.
+    fn reads_news(&self) -> bool {
+        false
+    }
     /// Net position in shares, as the agent itself tracks it from its fills.
     fn position(&self) -> i64;
 }

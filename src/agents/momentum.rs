@@ -60,6 +60,9 @@ impl Agent for MomentumAgent {
 
     fn on_wake(&mut self, ctx: &mut AgentCtx) {
         ctx.wake_poisson(&mut self.rng, self.params.wake_interval);
+        if ctx.quote.halted {
+            return;
+        }
         self.observe(ctx.now, ctx.reference_ticks());
         let signal = self.signal();
         let side = if signal > self.params.threshold {

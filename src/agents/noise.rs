@@ -65,6 +65,9 @@ impl Agent for NoiseAgent {
 
     fn on_wake(&mut self, ctx: &mut AgentCtx) {
         ctx.wake_poisson(&mut self.rng, self.params.wake_interval);
+        if ctx.quote.halted {
+            return;
+        }
         let u = rng::open01(&mut self.rng);
         let p = &self.params;
         if u < p.p_cancel {

@@ -4,6 +4,7 @@ use super::{AgentCtx, MarketInfo, Request};
 use crate::environment::FundamentalPath;
 use crate::exchange::market_data::Quote;
 use crate::scenario::Fundamental;
+use crate::stress::StressSchedule;
 use crate::types::{Nanos, Price, Qty};
 
 pub struct Harness {
@@ -12,6 +13,7 @@ pub struct Harness {
     pub requests: Vec<Request>,
     pub next_order_id: u64,
     pub wake: Option<Nanos>,
+    pub stress: StressSchedule,
 }
 
 impl Harness {
@@ -33,10 +35,17 @@ impl Harness {
                 initial_price: Price(10_000),
                 session_length,
             },
-            fundamental: FundamentalPath::generate(&params, session_length, &[], 1, 0.01),
+            fundamental: FundamentalPath::generate(
+                &params,
+                session_length,
+                &Default::default(),
+                1,
+                0.01,
+            ),
             requests: Vec::new(),
             next_order_id: 0,
             wake: None,
+            stress: StressSchedule::default(),
         }
     }
 
@@ -46,6 +55,8 @@ impl Harness {
             quote,
             market: &self.market,
             fundamental: &self.fundamental,
+            news_delays: &[],
+            stress: &self.stress,
             requests: &mut self.requests,
             next_order_id: &mut self.next_order_id,
             wake: &mut self.wake,
@@ -65,5 +76,6 @@ pub fn quote(bid: i64, ask: i64) -> Quote {
         ask: Some((Price(ask), Qty(500))),
         last_trade: None,
         volume: 0,
+        halted: false,
     }
 }

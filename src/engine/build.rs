@@ -5,20 +5,23 @@ use std::collections::BTreeSet;
 
 use super::latency::{Link, LinkParams};
 use super::queue::EventQueue;
-use super::{EngineStats, Seat, Simulation};
+use super::{EngineStats, Event, Seat, Simulation};
 use crate::agents::execution::ExecutionAgent;
 use crate::agents::market_maker::MarketMaker;
 use crate::agents::momentum::MomentumAgent;
 use crate::agents::noise::NoiseAgent;
 use crate::agents::value::ValueAgent;
 use crate::agents::{Agent, MarketInfo};
-use crate::environment::FundamentalPath;
-use crate::environment::fundamental::NewsJump;
+use crate::environment::{FundamentalPath, NewsJump, Shocks};
 use crate::exchange::accounts::Accounts;
 use crate::exchange::{Exchange, ExchangeConfig};
 use crate::rng::{self, Domain, SimRng};
-use crate::scenario::{AgentParams, EventKind, LatencyParams, Scenario};
-use crate::types::{AccountId, Price};
+use crate::scenario::{AgentParams, EventKind, Latency, LatencyParams, Scenario};
+use crate::stress::StressSchedule;
+use crate::stress::fat_finger::FatFinger;
+use crate::stress::flash_crash::SellProgram;
+use crate::stress::price_bands::PriceBands;
+use crate::types::{AccountId, AgentId, Nanos, Price, Qty};
 use rand::Rng;
 
 /// The stream id of the `k`-th agent of group `g`. Keyed by group and rank rather than by a global
@@ -46,6 +49,39 @@ fn opaque_id(rng: &mut SimRng, taken: &mut BTreeSet<u64>) -> u64 {
     }
 }
 
+/// Stress agents (the flash-crash program, the fat finger) take stream groups from here on, keyed by
+/// their event's index, so they never collide with agent groups and never shift their streams.
+const STRESS_STREAMS: usize = 1 << 15;
+
+/// Hands out seats: opaque ids drawn from each agent's id stream, unique across the run.
+struct Seating {
+    seed: u64,
+    accounts: BTreeSet<u64>,
+    participants: BTreeSet<u64>,
+}
+
+impl Seating {
+    fn seat(
+        &mut self,
+        sid: u64,
+        family: &'static str,
+        latency: &Latency,
+        news_delays: Vec<Nanos>,
+    ) -> Seat {
+        let mut ids = rng::stream(self.seed, Domain::Ids, sid);
+        Seat {
+            account: AccountId(opaque_id(&mut ids, &mut self.accounts)),
+            participant: opaque_id(&mut ids, &mut self.participants),
+            family,
+            to_exchange: Link::new(link(&latency.order_entry)),
+            from_exchange: Link::new(link(&latency.order_entry)),
+            market_data: link(&latency.market_data),
+            latency_rng: rng::stream(self.seed, Domain::Latency, sid),
+            news_delays,
+        }
+    }
+}
+
 pub fn build(scenario: &Scenario, seed: u64) -> Simulation {
     let tick = scenario.market.tick_size;
     let market = MarketInfo {
@@ -54,25 +90,51 @@ pub fn build(scenario: &Scenario, seed: u64) -> Simulation {
         initial_price: Price(scenario.market.initial_price_ticks),
         session_length: scenario.session.length,
     };
-    let news: Vec<NewsJump> = scenario
+    let stress = StressSchedule::new(&scenario.events);
+    // News events and, for each, the delays with which agent families learn of it.
+    let news: Vec<(NewsJump, &[(String, Nanos)])> = scenario
         .events
         .iter()
-        .map(|e| match e.kind {
-            EventKind::News { jump } => NewsJump { at: e.at, jump },
+        .filter_map(|e| match &e.kind {
+            EventKind::News { jump, delays, .. } => Some((
+                NewsJump {
+                    at: e.at,
+                    jump: *jump,
+                },
+                delays.as_slice(),
+            )),
+            _ => None,
         })
         .collect();
+    let shocks = Shocks {
+        news: news.iter().map(|n| n.0).collect(),
+        volatility: stress.volatility_windows(),
+    };
     let fundamental = FundamentalPath::generate(
         &scenario.fundamental,
         scenario.session.length,
-        &news,
+        &shocks,
         seed,
         tick,
     );
+    let delays_for = |family: &str| -> Vec<Nanos> {
+        news.iter()
+            .map(|(_, delays)| {
+                delays
+                    .iter()
+                    .find(|(f, _)| f == family)
+                    .map_or(Nanos::ZERO, |d| d.1)
+            })
+            .collect()
+    };
 
     let mut agents: Vec<Box<dyn Agent>> = Vec::new();
     let mut seats = Vec::new();
-    let mut taken_accounts = BTreeSet::new();
-    let mut taken_participants = BTreeSet::new();
+    let mut seating = Seating {
+        seed,
+        accounts: BTreeSet::new(),
+        participants: BTreeSet::new(),
+    };
     for (g, group) in scenario.agents.iter().enumerate() {
         for k in 0..group.count {
             let sid = stream_id(g, k);
@@ -84,23 +146,51 @@ pub fn build(scenario: &Scenario, seed: u64) -> Simulation {
                 AgentParams::MarketMaker(p) => Box::new(MarketMaker::new(p.clone(), rng)),
                 AgentParams::Execution(p) => Box::new(ExecutionAgent::new(p.clone(), rng)),
             };
-            let mut ids = rng::stream(seed, Domain::Ids, sid);
-            let account = AccountId(opaque_id(&mut ids, &mut taken_accounts));
-            let participant = opaque_id(&mut ids, &mut taken_participants);
-            seats.push(Seat {
-                account,
-                participant,
-                family: agent.family(),
-                to_exchange: Link::new(link(&group.latency.order_entry)),
-                from_exchange: Link::new(link(&group.latency.order_entry)),
-                market_data: link(&group.latency.market_data),
-                latency_rng: rng::stream(seed, Domain::Latency, sid),
-            });
+            seats.push(seating.seat(
+                sid,
+                agent.family(),
+                &group.latency,
+                delays_for(agent.family()),
+            ));
             agents.push(agent);
         }
     }
+    for (i, e) in scenario.events.iter().enumerate() {
+        let agent: Box<dyn Agent> = match e.kind {
+            EventKind::FlashCrash {
+                duration,
+                size,
+                participation,
+                interval,
+                side,
+                ..
+            } => Box::new(SellProgram::new(
+                side,
+                size,
+                participation,
+                interval,
+                e.at,
+                e.at + duration,
+            )),
+            EventKind::FatFinger {
+                side,
+                size,
+                price_ticks,
+            } => Box::new(FatFinger::new(
+                e.at,
+                side,
+                Qty(size),
+                price_ticks.map(Price),
+            )),
+            _ => continue,
+        };
+        let sid = stream_id(STRESS_STREAMS + i, 0);
+        seats.push(seating.seat(sid, agent.family(), &scenario.latency, Vec::new()));
+        agents.push(agent);
+    }
+
     let owners: Vec<AccountId> = seats.iter().map(|s: &Seat| s.account).collect();
-    let exchange = Exchange::new(
+    let mut exchange = Exchange::new(
         ExchangeConfig {
             lot_size: scenario.market.lot_size,
             depth_levels: scenario.output.depth_levels,
@@ -108,13 +198,58 @@ pub fn build(scenario: &Scenario, seed: u64) -> Simulation {
         },
         Accounts::new(&owners),
     );
+    let mut queue = EventQueue::with_capacity(agents.len() * 4);
+    let mut news_seen = 0;
+    for (i, e) in scenario.events.iter().enumerate() {
+        match &e.kind {
+            EventKind::News { jump, headline, .. } => {
+                let detail = if headline.is_empty() {
+                    format!("{:+.2}%", jump * 100.0)
+                } else {
+                    headline.clone()
+                };
+                exchange.announce(e.at, "NEWS", detail);
+                // Readers hear it after their family's delay plus their market-data latency.
+                let k = news_seen;
+                news_seen += 1;
+                for (a, (agent, seat)) in agents.iter().zip(&seats).enumerate() {
+                    if agent.reads_news() {
+                        let heard = e.at + seat.news_delays[k] + seat.market_data.base;
+                        queue.push(heard, Event::News(AgentId(a as u32)));
+                    }
+                }
+            }
+            EventKind::Halt { .. } => {
+                queue.push(e.at, Event::Halt(i as u32));
+                queue.push(e.end(), Event::Resume);
+            }
+            EventKind::PriceBands {
+                band,
+                reference_window,
+                pause,
+                ..
+            } => {
+                let reference = market.initial_price.0 as f64;
+                exchange.add_price_bands(PriceBands::new(
+                    e.at,
+                    e.end(),
+                    *band,
+                    *reference_window,
+                    *pause,
+                    reference,
+                ));
+            }
+            _ => {}
+        }
+    }
     Simulation {
-        queue: EventQueue::with_capacity(agents.len() * 4),
+        queue,
         agents,
         seats,
         exchange,
         fundamental,
         market,
+        stress,
         requests: Vec::with_capacity(64),
         reports: Vec::with_capacity(64),
         next_order_id: 0,

@@ -11,6 +11,19 @@ pub struct LinkParams {
     pub jitter: Nanos,
 }
 
+impl LinkParams {
+    /// One draw of the delay in nanoseconds. The jitter is drawn even when the multiplier is 1, so a
+    /// latency spike changes delays but never which random numbers later draws get.
+    pub fn delay(&self, rng: &mut SimRng, multiplier: f64) -> u64 {
+        let jitter = if self.jitter.0 == 0 {
+            0.0
+        } else {
+            rng::exponential(rng, self.jitter.0 as f64)
+        };
+        ((self.base.0 as f64 + jitter) * multiplier) as u64
+    }
+}
+
 /// One direction of an agent's connection. Messages on a link arrive in the order they were sent, as on
 /// a TCP session: jitter may delay a message but never lets it overtake the previous one (otherwise a
 /// cancel could reach the exchange before the order it cancels).
@@ -28,14 +41,9 @@ impl Link {
         }
     }
 
-    /// When a message sent at `now` arrives.
-    pub fn arrival(&mut self, now: Nanos, rng: &mut SimRng) -> Nanos {
-        let jitter = if self.params.jitter.0 == 0 {
-            0
-        } else {
-            rng::exponential(rng, self.params.jitter.0 as f64) as u64
-        };
-        let t = Nanos(now.0 + self.params.base.0 + jitter).max(self.last_arrival);
+    /// When a message sent at `now` arrives; `multiplier` stretches the delay (latency spikes).
+    pub fn arrival(&mut self, now: Nanos, rng: &mut SimRng, multiplier: f64) -> Nanos {
+        let t = Nanos(now.0 + self.params.delay(rng, multiplier)).max(self.last_arrival);
         self.last_arrival = t;
         t
     }
@@ -61,7 +69,7 @@ mod tests {
         let mut prev = Nanos::ZERO;
         for i in 0..1_000u64 {
             let now = Nanos(i * 100);
-            let t = link.arrival(now, &mut rng);
+            let t = link.arrival(now, &mut rng, 1.0);
             assert!(t.0 >= now.0 + 1_000);
             assert!(t >= prev);
             prev = t;
@@ -75,6 +83,7 @@ mod tests {
             jitter: Nanos(0),
         });
         let mut rng = stream(1, Domain::Latency, 0);
-        assert_eq!(link.arrival(Nanos(1_000), &mut rng), Nanos(1_250));
+        assert_eq!(link.arrival(Nanos(1_000), &mut rng, 1.0), Nanos(1_250));
+        assert_eq!(link.arrival(Nanos(2_000), &mut rng, 10.0), Nanos(4_500));
     }
 }

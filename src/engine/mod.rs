@@ -1,6 +1,7 @@
-//! The discrete-event engine: one clock, one queue ordered by (time, sequence), and three kinds of
-//! event — an agent waking up, a request reaching the exchange, a report reaching its owner. Every
-//! message between an agent and the exchange crosses that agent's latency links.
+//! The discrete-event engine: one clock, one queue ordered by (time, sequence), and four kinds of
+//! event — an agent waking up, a request reaching the exchange, a report reaching its owner, and the
+//! exchange halting or resuming. Every message between an agent and the exchange crosses that
+//! agent's latency links.
 
 mod build;
 pub mod latency;
@@ -12,7 +13,8 @@ use crate::agents::{Agent, AgentCtx, MarketInfo, Report, Request};
 use crate::environment::FundamentalPath;
 use crate::exchange::Exchange;
 use crate::exchange::recorder::MarketRecorder;
-use crate::rng::{self, SimRng};
+use crate::rng::SimRng;
+use crate::stress::{LinkKind, StressSchedule};
 use crate::types::{AccountId, AgentId, Nanos};
 use latency::{Link, LinkParams};
 use queue::EventQueue;
@@ -22,6 +24,11 @@ enum Event {
     Wake(AgentId),
     Arrive(AgentId, Request),
     Report(AgentId, Report),
+    /// A news announcement reaches an agent that reads news.
+    News(AgentId),
+    /// A scheduled halt starts (index into the scenario's events).
+    Halt(u32),
+    Resume,
 }
 
 /// An agent's place in the world: its account and its network.
@@ -33,6 +40,8 @@ pub struct Seat {
     from_exchange: Link,
     market_data: LinkParams,
     latency_rng: SimRng,
+    /// How long after each news event (in the fundamental's order) this agent still sees the old value.
+    news_delays: Vec<Nanos>,
 }
 
 /// Counters of one run.
@@ -42,6 +51,9 @@ pub struct EngineStats {
     pub wakes: u64,
     pub requests: u64,
     pub reports: u64,
+    /// Total order-entry delay of all requests (network latency plus any wait behind an earlier
+    /// message on the same link), in nanoseconds: divided by `requests`, the mean latency.
+    pub request_delay_ns: u64,
     /// Simulated time of the last event processed.
     pub end_time_ns: u64,
 }
@@ -53,6 +65,7 @@ pub struct Simulation {
     exchange: Exchange,
     fundamental: FundamentalPath,
     market: MarketInfo,
+    stress: StressSchedule,
     requests: Vec<Request>,
     reports: Vec<(AgentId, Report)>,
     next_order_id: u64,
@@ -99,17 +112,29 @@ impl Simulation {
                     self.callback(now, agent, Callback::Wake);
                 }
                 Event::Report(agent, report) => self.callback(now, agent, Callback::Report(report)),
+                Event::News(agent) => self.callback(now, agent, Callback::News),
                 Event::Arrive(agent, request) => {
                     let account = self.seats[agent.0 as usize].account;
                     self.exchange
                         .handle(now, agent, account, request, rec, &mut self.reports);
                     for (owner, report) in self.reports.drain(..) {
                         let seat = &mut self.seats[owner.0 as usize];
-                        let at = seat.from_exchange.arrival(now, &mut seat.latency_rng);
+                        let m =
+                            self.stress
+                                .latency_multiplier(now, seat.family, LinkKind::OrderEntry);
+                        let at = seat.from_exchange.arrival(now, &mut seat.latency_rng, m);
                         self.queue.push(at, Event::Report(owner, report));
                         self.stats.reports += 1;
                     }
+                    for at in self.exchange.take_resumes() {
+                        self.queue.push(at, Event::Resume);
+                    }
                 }
+                Event::Halt(i) => {
+                    let name = &self.stress.events()[i as usize].name;
+                    self.exchange.halt(now, &format!("SCHEDULED: {name}"));
+                }
+                Event::Resume => self.exchange.resume(now),
             }
             // Checking every event would cost a branch per event for a failure that almost never happens.
             if self.stats.events.is_multiple_of(4_096) && rec.failed() {
@@ -121,8 +146,10 @@ impl Simulation {
     /// Lets one agent act, then sends what it asked for.
     fn callback(&mut self, now: Nanos, agent: AgentId, callback: Callback) {
         let seat = &mut self.seats[agent.0 as usize];
-        let md = seat.market_data;
-        let delay = md.base.0 + rng::exponential(&mut seat.latency_rng, md.jitter.0 as f64) as u64;
+        let slow_md = self
+            .stress
+            .latency_multiplier(now, seat.family, LinkKind::MarketData);
+        let delay = seat.market_data.delay(&mut seat.latency_rng, slow_md);
         let mut wake = None;
         let mut ctx = AgentCtx {
             now,
@@ -132,6 +159,8 @@ impl Simulation {
                 .as_of(now.saturating_sub(Nanos(delay))),
             market: &self.market,
             fundamental: &self.fundamental,
+            news_delays: &seat.news_delays,
+            stress: &self.stress,
             requests: &mut self.requests,
             next_order_id: &mut self.next_order_id,
             wake: &mut wake,
@@ -141,14 +170,21 @@ impl Simulation {
             Callback::Start => a.start(&mut ctx),
             Callback::Wake => a.on_wake(&mut ctx),
             Callback::Report(r) => a.on_report(&r, &mut ctx),
+            Callback::News => a.on_news(&mut ctx),
         }
         if let Some(t) = wake {
             self.queue.push(t, Event::Wake(agent));
         }
+        let slow_entry = self
+            .stress
+            .latency_multiplier(now, seat.family, LinkKind::OrderEntry);
         for request in self.requests.drain(..) {
-            let at = seat.to_exchange.arrival(now, &mut seat.latency_rng);
+            let at = seat
+                .to_exchange
+                .arrival(now, &mut seat.latency_rng, slow_entry);
             self.queue.push(at, Event::Arrive(agent, request));
             self.stats.requests += 1;
+            self.stats.request_delay_ns += (at - now).0;
         }
     }
 }
@@ -157,4 +193,5 @@ enum Callback {
     Start,
     Wake,
     Report(Report),
+    News,
 }

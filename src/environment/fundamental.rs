@@ -5,7 +5,7 @@
 //! when (and how often) agents look at it: adding an agent cannot change the value path, and a
 //! counterfactual run sees the same path. 23,400 points for a day at one-second steps is a few hundred KB.
 
-use crate::rng::{self, Domain, SimRng};
+use crate::rng::{self, Domain};
 use crate::scenario::Fundamental;
 use crate::types::Nanos;
 
@@ -13,6 +13,7 @@ use crate::types::Nanos;
 pub struct FundamentalPath {
     step: Nanos,
     values: Vec<f64>,
+    news: Vec<NewsJump>,
 }
 
 /// A permanent change of the fundamental at a time: both the value and the level it reverts to move,
@@ -24,26 +25,26 @@ pub struct NewsJump {
     pub jump: f64,
 }
 
+/// The scheduled shocks that shape the path.
+#[derive(Clone, Debug, Default)]
+pub struct Shocks {
+    /// In time order.
+    pub news: Vec<NewsJump>,
+    /// (start, end, multiplier): windows in which the diffusion is scaled (volatility regimes).
+    pub volatility: Vec<(Nanos, Nanos, f64)>,
+}
+
 impl FundamentalPath {
-    /// `floor` keeps the value positive (one tick) whatever the draws.
+    /// `floor` keeps the value positive (one tick) whatever the draws. The same normal draws are used
+    /// whatever the shocks, so a run without an event follows the same path up to the event.
     pub fn generate(
         params: &Fundamental,
         session_length: Nanos,
-        news: &[NewsJump],
+        shocks: &Shocks,
         seed: u64,
         floor: f64,
     ) -> Self {
-        let mut rng = rng::stream(seed, Domain::Fundamental, 0);
-        Self::generate_with(params, session_length, news, &mut rng, floor)
-    }
-
-    fn generate_with(
-        params: &Fundamental,
-        session_length: Nanos,
-        news: &[NewsJump],
-        rng: &mut SimRng,
-        floor: f64,
-    ) -> Self {
+        let rng = &mut rng::stream(seed, Domain::Fundamental, 0);
         let step = Nanos(params.step.0.max(1));
         let n = (session_length.0 / step.0) as usize + 1;
         let dt = step.as_secs_f64();
@@ -55,17 +56,22 @@ impl FundamentalPath {
         let sigma = params.volatility * params.mean / session_secs.sqrt();
         let diffusion = sigma * ((1.0 - (-2.0 * kappa * dt).exp()) / (2.0 * kappa)).sqrt();
         let jump_prob = 1.0 - (-params.jumps_per_day / session_secs * dt).exp();
+        let regime = |t: Nanos| -> f64 {
+            shocks
+                .volatility
+                .iter()
+                .filter(|w| w.0 <= t && t < w.1)
+                .map(|w| w.2)
+                .product()
+        };
 
-        let mut news: Vec<NewsJump> = news.to_vec();
-        news.sort_by_key(|n| n.at);
-        let mut pending = news.iter().peekable();
-
+        let mut pending = shocks.news.iter().peekable();
         let mut values = Vec::with_capacity(n);
         let mut x = params.mean;
         for k in 0..n {
             let t = Nanos(k as u64 * step.0);
             if k > 0 {
-                x = mean + (x - mean) * decay + diffusion * rng::normal(rng);
+                x = mean + (x - mean) * decay + diffusion * regime(t) * rng::normal(rng);
                 if jump_prob > 0.0 && rng::open01(rng) < jump_prob {
                     x *= 1.0 + params.jump_size * rng::normal(rng);
                 }
@@ -77,7 +83,23 @@ impl FundamentalPath {
             x = x.max(floor);
             values.push(x);
         }
-        FundamentalPath { step, values }
+        FundamentalPath {
+            step,
+            values,
+            news: shocks.news.clone(),
+        }
+    }
+
+    /// The value as seen by someone who learns of news `i` only `delays[i]` after it breaks: inside
+    /// that lag the jump is taken back out. Missing delays count as zero.
+    pub fn value_seen(&self, t: Nanos, delays: &[Nanos]) -> f64 {
+        let mut v = self.value_at(t);
+        for (n, d) in self.news.iter().zip(delays) {
+            if n.at <= t && t < n.at + *d {
+                v /= 1.0 + n.jump;
+            }
+        }
+        v
     }
 
     /// The value (in currency) in force at `t`: piecewise constant between grid points.
@@ -113,8 +135,8 @@ mod tests {
     #[test]
     fn same_seed_same_path_and_reverts_to_mean() {
         let day = Nanos::from_secs(23_400);
-        let a = FundamentalPath::generate(&params(), day, &[], 5, 0.01);
-        let b = FundamentalPath::generate(&params(), day, &[], 5, 0.01);
+        let a = FundamentalPath::generate(&params(), day, &Shocks::default(), 5, 0.01);
+        let b = FundamentalPath::generate(&params(), day, &Shocks::default(), 5, 0.01);
         assert_eq!(a.values(), b.values());
         assert_eq!(a.values().len(), 23_401);
         let avg = a.values().iter().sum::<f64>() / a.values().len() as f64;
@@ -122,7 +144,7 @@ mod tests {
             (avg - 100.0).abs() < 1.0,
             "mean-reverting path drifted to {avg}"
         );
-        let c = FundamentalPath::generate(&params(), day, &[], 6, 0.01);
+        let c = FundamentalPath::generate(&params(), day, &Shocks::default(), 6, 0.01);
         assert_ne!(a.values(), c.values());
     }
 
@@ -135,7 +157,7 @@ mod tests {
                 ..params()
             },
             day,
-            &[],
+            &Shocks::default(),
             1,
             0.01,
         );
@@ -145,7 +167,7 @@ mod tests {
                 ..params()
             },
             day,
-            &[],
+            &Shocks::default(),
             1,
             0.01,
         );
@@ -163,16 +185,54 @@ mod tests {
             volatility: 0.0,
             ..params()
         };
-        let news = [NewsJump {
+        let news = vec![NewsJump {
             at: Nanos::from_secs(1_800),
             jump: 0.05,
         }];
-        let path = FundamentalPath::generate(&p, day, &news, 1, 0.01);
+        let path = FundamentalPath::generate(
+            &p,
+            day,
+            &Shocks {
+                news,
+                ..Shocks::default()
+            },
+            1,
+            0.01,
+        );
         assert_eq!(path.value_at(Nanos::from_secs(1_799)), 100.0);
         assert!((path.value_at(Nanos::from_secs(1_800)) - 105.0).abs() < 1e-9);
         assert!(
             (path.value_at(Nanos::from_secs(3_600)) - 105.0).abs() < 1e-9,
             "news must not revert"
         );
+        // Someone who learns of it 60 s late still sees the old value for that minute.
+        let late = [Nanos::from_secs(60)];
+        assert!((path.value_seen(Nanos::from_secs(1_830), &late) - 100.0).abs() < 1e-9);
+        assert!((path.value_seen(Nanos::from_secs(1_860), &late) - 105.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_volatility_regime_scales_the_path_only_inside_its_window_and_keeps_the_draws() {
+        let day = Nanos::from_secs(3_600);
+        let calm = FundamentalPath::generate(&params(), day, &Shocks::default(), 3, 0.01);
+        let window = (Nanos::from_secs(1_200), Nanos::from_secs(2_400), 5.0);
+        let storm = Shocks {
+            volatility: vec![window],
+            ..Shocks::default()
+        };
+        let stormy = FundamentalPath::generate(&params(), day, &storm, 3, 0.01);
+        assert_eq!(
+            calm.values()[..1_200],
+            stormy.values()[..1_200],
+            "identical before the window"
+        );
+        let moves = |p: &FundamentalPath, a: usize, b: usize| -> f64 {
+            p.values()[a..b]
+                .windows(2)
+                .map(|w| (w[1] - w[0]).abs())
+                .sum()
+        };
+        let ratio = moves(&stormy, 1_200, 2_400) / moves(&calm, 1_200, 2_400);
+        assert!((ratio - 5.0).abs() < 0.5, "{ratio}");
     }
 }

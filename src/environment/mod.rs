@@ -3,4 +3,4 @@
 
 pub mod fundamental;
 
-pub use fundamental::FundamentalPath;
+pub use fundamental::{FundamentalPath, NewsJump, Shocks};

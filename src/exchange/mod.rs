@@ -11,7 +11,11 @@ use recorder::MarketRecorder;
 
 use crate::agents::{DoneReason, Report, Request, RequestKind};
 use crate::book::{Book, Fill, NewOrder, RejectReason};
-use crate::output::records::{BookRecord, OrderEventRecord, OrderEventType, TradeRecord};
+use crate::output::records::{
+    BookRecord, OrderEventRecord, OrderEventType, PublicEventRecord, TradeRecord,
+};
+use crate::stress::halt::HaltState;
+use crate::stress::price_bands::PriceBands;
 use crate::types::{AccountId, AgentId, Nanos, OrderId, OrderKind, Price, Qty, Side};
 
 /// Counters for the run summary and manifest.
@@ -27,6 +31,7 @@ pub struct ExchangeStats {
     /// Executions where both sides belong to the same account: the self-trade detection hook.
     pub self_trades: u64,
     pub book_updates: u64,
+    pub halts: u64,
 }
 
 pub struct ExchangeConfig {
@@ -49,6 +54,14 @@ pub struct Exchange {
     history: QuoteHistory,
     last_trade: Option<Price>,
     stats: ExchangeStats,
+    halt: HaltState,
+    bands: Vec<PriceBands>,
+    /// Set when a trade of the current request left a price band.
+    band_breach: Option<usize>,
+    /// Resumptions the exchange itself decided (after a price-band pause), for the engine to schedule.
+    resumes: Vec<Nanos>,
+    /// What the market was told: news, halts, resumptions. Few rows; written at the end.
+    public_events: Vec<PublicEventRecord>,
 }
 
 /// How far back delayed readers can look, in quote changes. Latencies are micro- to milliseconds and
@@ -75,8 +88,61 @@ impl Exchange {
             history: QuoteHistory::new(QUOTE_HISTORY, initial),
             last_trade: None,
             stats: ExchangeStats::default(),
+            halt: HaltState::default(),
+            bands: Vec::new(),
+            band_breach: None,
+            resumes: Vec::new(),
+            public_events: Vec::new(),
             cfg,
         }
+    }
+
+    /// Puts a price-band rule in force for its window.
+    pub fn add_price_bands(&mut self, bands: PriceBands) {
+        self.bands.push(bands);
+    }
+
+    pub fn halted(&self) -> bool {
+        self.halt.halted()
+    }
+
+    /// Records something announced to the whole market (news headlines, halts).
+    pub fn announce(&mut self, time: Nanos, event: &'static str, detail: String) {
+        self.public_events.push(PublicEventRecord {
+            time,
+            event,
+            detail,
+        });
+    }
+
+    pub fn public_events(&self) -> &[PublicEventRecord] {
+        &self.public_events
+    }
+
+    /// Halts trading for `reason` (nested with any halt already in force).
+    pub fn halt(&mut self, now: Nanos, reason: &str) {
+        if self.halt.halt() {
+            self.stats.halts += 1;
+            self.announce(now, "HALT", reason.to_string());
+            self.publish_quote(now);
+        }
+    }
+
+    /// Clears one halt reason; trading resumes on the intact book when none is left.
+    pub fn resume(&mut self, now: Nanos) {
+        if self.halt.resume() {
+            let last = self.last_trade.map(|p| p.0);
+            for b in &mut self.bands {
+                b.restart(last);
+            }
+            self.announce(now, "RESUME", String::new());
+            self.publish_quote(now);
+        }
+    }
+
+    /// Resumption times the exchange scheduled for itself since the last call.
+    pub fn take_resumes(&mut self) -> impl Iterator<Item = Nanos> + '_ {
+        self.resumes.drain(..)
     }
 
     pub fn book(&self) -> &Book {
@@ -131,12 +197,17 @@ impl Exchange {
         };
         let lot = self.cfg.lot_size;
         let bad_qty = |q: Qty| q.is_zero() || !q.0.is_multiple_of(lot);
+        let halted = self.halt.halted();
         match request {
+            Request::New { qty, .. } | Request::Modify { qty, .. } if halted => {
+                self.reject(e, qty, "TRADING_HALTED", rec, reports)
+            }
             Request::New { qty, .. } if bad_qty(qty) => {
                 self.reject(e, qty, "INVALID_QTY", rec, reports)
             }
             Request::New { price, qty, .. } => {
                 self.fills.clear();
+                let (band, kind, price) = self.within_bands(now, side, kind, price);
                 let order = NewOrder {
                     id,
                     owner: account,
@@ -148,6 +219,21 @@ impl Exchange {
                 match self.book.submit(order, &mut self.fills) {
                     Err(reason) => self.reject(e, qty, reason.as_str(), rec, reports),
                     Ok(outcome) => {
+                        // An order the band held back that would have traded further — a limit
+                        // priced beyond the band, or a market order with liquidity left beyond it —
+                        // puts the market at its limit, which pauses trading.
+                        let beyond = match side {
+                            Side::Buy => self.book.best_ask().is_some_and(|(p, _)| p > price),
+                            Side::Sell => self.book.best_bid().is_some_and(|(p, _)| p < price),
+                        };
+                        let wanted_more = beyond || e.kind != OrderKind::Market;
+                        if band.is_some()
+                            && outcome.filled < qty
+                            && wanted_more
+                            && self.band_breach.is_none()
+                        {
+                            self.band_breach = band;
+                        }
                         self.stats.new_orders += 1;
                         self.order_row(e, OrderEventType::New, qty, qty, rec);
                         self.execute_fills(e, qty, rec, reports);
@@ -216,7 +302,45 @@ impl Exchange {
                 }
             }
         }
+        if let Some(i) = self.band_breach.take() {
+            let (lo, hi) = self.bands[i].limits();
+            self.resumes.push(now + self.bands[i].pause);
+            let tick = |x: f64| x.round() as i64;
+            self.halt(
+                now,
+                &format!("PRICE_BAND: trade outside {}..{} ticks", tick(lo), tick(hi)),
+            );
+        }
         self.publish(now, rec);
+    }
+
+    /// An incoming order as the book sees it while price bands are in force: an order that could
+    /// trade beyond a band is limited to the band (a market order becomes an IOC at the band price).
+    /// Returns the band that limited it, if any. Post-only orders never trade, so they pass as sent.
+    fn within_bands(
+        &self,
+        now: Nanos,
+        side: Side,
+        kind: OrderKind,
+        price: Price,
+    ) -> (Option<usize>, OrderKind, Price) {
+        let Some(i) = self
+            .bands
+            .iter()
+            .position(|b| b.start <= now && now < b.end)
+        else {
+            return (None, kind, price);
+        };
+        let (lo, hi) = self.bands[i].limits();
+        let (lo, hi) = (Price(lo.ceil() as i64), Price(hi.floor() as i64));
+        match (kind, side) {
+            (OrderKind::PostOnly, _) => (None, kind, price),
+            (OrderKind::Market, Side::Buy) => (Some(i), OrderKind::Ioc, hi),
+            (OrderKind::Market, Side::Sell) => (Some(i), OrderKind::Ioc, lo),
+            (_, Side::Buy) if price > hi => (Some(i), kind, hi),
+            (_, Side::Sell) if price < lo => (Some(i), kind, lo),
+            _ => (None, kind, price),
+        }
     }
 
     /// Only the owner may touch an order; anyone else gets the same answer as for an unknown id, so
@@ -325,6 +449,11 @@ impl Exchange {
             self.stats.volume += f.qty.0;
             self.stats.self_trades += f.is_self_trade() as u64;
             self.last_trade = Some(f.price);
+            for (i, b) in self.bands.iter_mut().enumerate() {
+                if b.on_trade(taker.now, f.price.0) && self.band_breach.is_none() {
+                    self.band_breach = Some(i);
+                }
+            }
             for (e, remaining) in [(&taker, taker_left), (&maker, f.maker_remaining)] {
                 let report = Report::Filled {
                     id: e.id,
@@ -355,15 +484,22 @@ impl Exchange {
             std::mem::swap(&mut self.bids, &mut self.prev_bids);
             std::mem::swap(&mut self.asks, &mut self.prev_asks);
         }
+        self.publish_quote(now);
+    }
+
+    /// Publishes the top of book for the agents' delayed market data, when it changed.
+    fn publish_quote(&mut self, now: Nanos) {
         let quote = Quote {
             time: now,
             bid: self.prev_bids.first().copied(),
             ask: self.prev_asks.first().copied(),
             last_trade: self.last_trade.or(Some(self.cfg.initial_price)),
             volume: self.stats.volume,
+            halted: self.halt.halted(),
         };
         let latest = self.history.latest();
-        if (latest.bid, latest.ask, latest.volume) != (quote.bid, quote.ask, quote.volume) {
+        let key = |q: &Quote| (q.bid, q.ask, q.volume, q.halted);
+        if key(latest) != key(&quote) {
             self.history.push(quote);
         }
     }
@@ -406,5 +542,133 @@ impl Event {
             fill_price: None,
             reject_reason: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod halt_tests {
+    use super::*;
+    use crate::exchange::recorder::MemoryRecorder;
+
+    #[test]
+    fn a_halted_exchange_rejects_new_orders_and_modifies_but_accepts_cancels() {
+        let cfg = ExchangeConfig {
+            lot_size: 1,
+            depth_levels: 3,
+            initial_price: Price(1_000),
+        };
+        let account = AccountId(9);
+        let mut x = Exchange::new(cfg, Accounts::new(&[account]));
+        let (mut rec, mut reports) = (MemoryRecorder::default(), Vec::new());
+        let mut send = |x: &mut Exchange, t: u64, req| {
+            x.handle(Nanos(t), AgentId(0), account, req, &mut rec, &mut reports)
+        };
+        let new = |id, price| Request::New {
+            id: OrderId(id),
+            side: Side::Buy,
+            kind: OrderKind::Limit,
+            price: Price(price),
+            qty: Qty(5),
+        };
+        send(&mut x, 1, new(1, 990));
+        send(&mut x, 2, new(2, 991));
+        x.halt(Nanos(3), "SCHEDULED: test");
+        assert!(
+            x.halted() && x.quotes().latest().halted,
+            "the halt is in the market data"
+        );
+        send(&mut x, 4, new(3, 995));
+        let modify = Request::Modify {
+            id: OrderId(1),
+            side: Side::Buy,
+            kind: OrderKind::Limit,
+            price: Price(992),
+            qty: Qty(5),
+        };
+        send(&mut x, 5, modify);
+        send(
+            &mut x,
+            6,
+            Request::Cancel {
+                id: OrderId(2),
+                side: Side::Buy,
+                kind: OrderKind::Limit,
+            },
+        );
+        x.resume(Nanos(7));
+        send(&mut x, 8, new(4, 993));
+        let rows: Vec<_> = rec
+            .orders
+            .iter()
+            .map(|o| (o.order_id.0, o.event_type.as_str(), o.reject_reason))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (1, "NEW", None),
+                (2, "NEW", None),
+                (3, "REJECT", Some("TRADING_HALTED")),
+                (1, "REJECT", Some("TRADING_HALTED")),
+                (2, "CANCEL", None),
+                (4, "NEW", None),
+            ]
+        );
+        let public: Vec<_> = x
+            .public_events()
+            .iter()
+            .map(|e| (e.time.0, e.event))
+            .collect();
+        assert_eq!(public, [(3, "HALT"), (7, "RESUME")]);
+        assert_eq!(x.book().best_bid(), Some((Price(993), Qty(5))));
+    }
+
+    #[test]
+    fn price_bands_hold_orders_at_the_band_and_pause_trading() {
+        use crate::stress::price_bands::PriceBands;
+        let cfg = ExchangeConfig {
+            lot_size: 1,
+            depth_levels: 3,
+            initial_price: Price(1_000),
+        };
+        let (a, b) = (AccountId(1), AccountId(2));
+        let mut x = Exchange::new(cfg, Accounts::new(&[a, b]));
+        let bands = PriceBands::new(
+            Nanos(0),
+            Nanos(1_000_000),
+            0.05,
+            Nanos(1_000),
+            Nanos(500),
+            1_000.0,
+        );
+        x.add_price_bands(bands);
+        let (mut rec, mut reports) = (MemoryRecorder::default(), Vec::new());
+        for (i, price) in [(1, 990), (2, 960), (3, 900)] {
+            let req = Request::New {
+                id: OrderId(i),
+                side: Side::Buy,
+                kind: OrderKind::Limit,
+                price: Price(price),
+                qty: Qty(10),
+            };
+            x.handle(Nanos(i), AgentId(0), a, req, &mut rec, &mut reports);
+        }
+        // A market sell for everything: it may trade down to the lower band (950) and no further.
+        let sell = Request::New {
+            id: OrderId(9),
+            side: Side::Sell,
+            kind: OrderKind::Market,
+            price: Price(0),
+            qty: Qty(30),
+        };
+        x.handle(Nanos(10), AgentId(1), b, sell, &mut rec, &mut reports);
+        let prices: Vec<i64> = rec.trades.iter().map(|t| t.price.0).collect();
+        assert_eq!(prices, [990, 960], "nothing trades outside the band");
+        assert!(x.halted(), "held at the band with bids beyond it: a pause");
+        assert_eq!(x.take_resumes().collect::<Vec<_>>(), [Nanos(510)]);
+        assert_eq!(
+            x.book().best_bid(),
+            Some((Price(900), Qty(10))),
+            "the bid beyond the band is untouched"
+        );
     }
 }

@@ -101,7 +101,7 @@ fn close_all(sinks: Vec<Option<Sink>>) -> EncoderResult {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        counts.insert(name, rows);
+        counts.insert(format!("{}/{name}", super::MARKET_DIR), rows);
     }
     Ok(counts)
 }

@@ -10,7 +10,6 @@ use std::path::Path;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::schema::MARKET_DIR;
 use super::{OutputError, RowCounts};
 
 pub const MANIFEST_FILE: &str = "manifest.json";
@@ -61,18 +60,17 @@ fn hex(bytes: &[u8]) -> String {
     })
 }
 
-/// Manifest entries for the files a `RunWriter` produced in `<run_dir>/market/`:
-/// `{"market/orders.parquet": {"rows": .., "bytes": .., "sha256": ..}, ...}` (sorted by name).
+/// Manifest entries for the files of a run, keyed by their path relative to `run_dir`:
+/// `{"market/orders.parquet": {"rows": .., "bytes": .., "sha256": ..}, ...}` (sorted by path).
 pub fn describe_files(run_dir: &Path, counts: &RowCounts) -> Result<Value, OutputError> {
     let mut files = serde_json::Map::new();
-    for (name, rows) in counts {
-        let rel = format!("{MARKET_DIR}/{name}");
-        let path = run_dir.join(&rel);
+    for (rel, rows) in counts {
+        let path = run_dir.join(rel);
         let bytes = fs::metadata(&path)
             .map_err(|e| OutputError::io(&path, "stat", e))?
             .len();
         let entry = json!({ "rows": rows, "bytes": bytes, "sha256": sha256_file(&path)? });
-        files.insert(rel, entry);
+        files.insert(rel.clone(), entry);
     }
     Ok(Value::Object(files))
 }

@@ -3,7 +3,8 @@
 //! ```text
 //! <out>/<scenario>/seed=<seed>/
 //!   manifest.json
-//!   market/orders.parquet trades.parquet book.parquet accounts.parquet
+//!   market/orders.parquet trades.parquet book.parquet accounts.parquet public_events.parquet
+//!   labels/stress_windows.parquet
 //! ```
 //!
 //! Typical use: `RunDir::begin` → `RunWriter::create(run.path(), cfg)` → records → `finish` →
@@ -20,6 +21,7 @@ pub mod parquet;
 pub mod records;
 pub mod run_dir;
 pub mod schema;
+pub mod tables;
 
 use std::collections::BTreeMap;
 
@@ -29,6 +31,8 @@ pub use manifest::{MANIFEST_FILE, describe_files, sha256_file, sha256_hex, write
 pub use parquet::RunWriter;
 pub use run_dir::RunDir;
 pub use schema::{MARKET_DIR, MarketFile};
+pub use tables::{LABELS_DIR, write_event_tables};
 
-/// Rows written per file name (`"orders.parquet"` → n). A sorted map so it serialises stably.
+/// Rows written per file (`"orders.parquet"` → n from the writer; paths relative to the run
+/// directory, `"market/orders.parquet"`, in the manifest). A sorted map so it serialises stably.
 pub type RowCounts = BTreeMap<String, u64>;

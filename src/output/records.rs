@@ -90,3 +90,24 @@ pub struct AccountRecord {
     /// An observable account category such as "MARKET_MAKER" (a registered role) or "TRADER".
     pub account_type: &'static str,
 }
+
+/// One row of `market/public_events.parquet`: something announced to the whole market.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PublicEventRecord {
+    pub time: Nanos,
+    /// "NEWS", "HALT", "RESUME".
+    pub event: &'static str,
+    /// A headline, or why trading halted.
+    pub detail: String,
+}
+
+/// One row of `labels/stress_windows.parquet`: a stress event injected into the run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StressWindowRecord {
+    pub name: String,
+    pub kind: &'static str,
+    pub start: Nanos,
+    pub end: Nanos,
+    /// The event's parameters as a JSON object.
+    pub parameters: String,
+}

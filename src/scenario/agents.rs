@@ -18,7 +18,9 @@ use super::schema::RawLatency;
 use super::tagged::{self, Entry};
 use super::validate::{Result, Scope};
 
-const FAMILIES: [&str; 5] = ["noise", "value", "momentum", "market_maker", "execution"];
+/// The `type` names of the agent families; events that target families (news delays, latency
+/// spikes) check their names against this list too.
+pub(crate) const FAMILIES: [&str; 5] = ["noise", "value", "momentum", "market_maker", "execution"];
 
 /// Rounding slack for probabilities that must sum to at most one (0.7 + 0.3 is not exactly 1.0).
 const SUM_SLACK: f64 = 1e-9;

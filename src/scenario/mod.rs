@@ -56,7 +56,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
         .map_err(|e| src.toml_error(Some(root.get_ref()), &e))?;
     let settings = resolve::settings(&src, raw)?;
     let agents = agents::agents(&src, root.get_ref(), &settings.latency)?;
-    let events = events::events(&src, root.get_ref(), &settings.session)?;
+    let events = events::events(&src, root.get_ref(), &settings.session, &settings.market)?;
     Ok(Scenario {
         name: settings.name,
         description: settings.description,

@@ -3,8 +3,10 @@
 
 use std::path::PathBuf;
 
+use super::agents::FAMILIES;
+use super::duration::format_duration;
 use super::params::AgentParams;
-use crate::types::Nanos;
+use crate::types::{Nanos, Side};
 
 const NS_PER_SEC: i64 = 1_000_000_000;
 const SECS_PER_DAY: i64 = 86_400;
@@ -169,17 +171,285 @@ pub struct AgentGroup {
     pub params: AgentParams,
 }
 
+/// A scheduled stress event. Windowed kinds act over `[at, end())`; loading guarantees the window
+/// ends no later than the close, so the runtime never has to clip one.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {
     /// Since the session open.
     pub at: Nanos,
+    /// The author's label (the kind name when none was given), so output can tell apart two
+    /// events of the same kind.
+    pub name: String,
     pub kind: EventKind,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum EventKind {
-    /// A jump of the fundamental value by the signed fraction `jump`.
-    News { jump: f64 },
+    /// A permanent jump of the fundamental value by the signed fraction `jump`.
+    News {
+        jump: f64,
+        /// Free text for output only; empty when not given.
+        headline: String,
+        /// `(family, delay)`, sorted by family name: agents of that family keep seeing the
+        /// pre-news value for `delay` after `at`, modelling slower information. Families not
+        /// listed see the news at once.
+        delays: Vec<(String, Nanos)>,
+    },
+    /// An aggressive program trading `size` shares on `side` over the window, never more than
+    /// `participation` of market volume, every `interval`.
+    FlashCrash {
+        duration: Nanos,
+        /// Shares, a multiple of the lot size.
+        size: u64,
+        /// In (0, 1].
+        participation: f64,
+        interval: Nanos,
+        side: Side,
+        /// Market makers pull their quotes while their measured volatility exceeds this many
+        /// ticks per wake; `None` means they never withdraw.
+        maker_withdrawal: Option<f64>,
+    },
+    /// Market makers retreat: a share of them withdraw, the rest widen and thin their quotes.
+    LiquidityShock {
+        duration: Nanos,
+        /// Share of market makers that pull out, in [0, 1].
+        withdraw: f64,
+        /// Applied to the remaining makers' spreads, >= 1.
+        spread_multiplier: f64,
+        /// Share of quoted size removed, in [0, 1).
+        depth_cut: f64,
+    },
+    /// The fundamental's volatility is scaled by `multiplier` (> 0, != 1) over the window.
+    VolatilityRegime { duration: Nanos, multiplier: f64 },
+    /// Trading halted: the exchange accepts no orders over the window.
+    Halt { duration: Nanos },
+    /// Trading pauses for `pause` whenever the price leaves `band` (a fraction) around its
+    /// reference, the average over the last `reference_window`.
+    PriceBands {
+        /// Resolved: until the close when the file gives none.
+        duration: Nanos,
+        /// In (0, 1).
+        band: f64,
+        reference_window: Nanos,
+        pause: Nanos,
+    },
+    /// Latencies of the listed families' links are scaled by `multiplier` (>= 1).
+    LatencySpike {
+        duration: Nanos,
+        multiplier: f64,
+        /// Sorted family names; empty means every family.
+        families: Vec<String>,
+        order_entry: bool,
+        market_data: bool,
+    },
+    /// One erroneous order of `size` shares: a limit at `price_ticks`, or a market order when
+    /// `None`.
+    FatFinger {
+        side: Side,
+        size: u64,
+        price_ticks: Option<i64>,
+    },
+}
+
+impl EventKind {
+    /// How long the event acts; zero for the instantaneous kinds.
+    fn window(&self) -> Nanos {
+        match self {
+            EventKind::News { .. } | EventKind::FatFinger { .. } => Nanos::ZERO,
+            EventKind::FlashCrash { duration, .. }
+            | EventKind::LiquidityShock { duration, .. }
+            | EventKind::VolatilityRegime { duration, .. }
+            | EventKind::Halt { duration }
+            | EventKind::PriceBands { duration, .. }
+            | EventKind::LatencySpike { duration, .. } => *duration,
+        }
+    }
+}
+
+impl Event {
+    /// When the event stops acting: `at` plus its window, `at` itself for news and fat fingers.
+    /// Saturates rather than overflowing on hand-built events.
+    pub fn end(&self) -> Nanos {
+        Nanos(self.at.0.saturating_add(self.kind.window().0))
+    }
+
+    /// The `kind` string that selects this event in a scenario file.
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
+            EventKind::News { .. } => "news",
+            EventKind::FlashCrash { .. } => "flash_crash",
+            EventKind::LiquidityShock { .. } => "liquidity_shock",
+            EventKind::VolatilityRegime { .. } => "volatility_regime",
+            EventKind::Halt { .. } => "halt",
+            EventKind::PriceBands { .. } => "price_bands",
+            EventKind::LatencySpike { .. } => "latency_spike",
+            EventKind::FatFinger { .. } => "fat_finger",
+        }
+    }
+
+    /// The kind's parameters as one compact JSON object for an output column, in the file's own
+    /// keys and units (durations like "10m", prices in currency, sides "buy"/"sell") so it reads
+    /// like the scenario that produced it. Keys come in a fixed order and every key of the kind is
+    /// always present, defaults resolved (`null` where absence is itself the setting), so rows
+    /// compare as plain strings and the column queries with a fixed schema per kind.
+    ///
+    /// `tick_size` is the market's: the event stores its price in ticks, which is what the book
+    /// works in, but the column shows currency.
+    pub fn params_json(&self, tick_size: f64) -> String {
+        let dur = |d: &Nanos| json::string(&format_duration(*d));
+        let fields: Vec<(&str, String)> = match &self.kind {
+            EventKind::News {
+                jump,
+                headline,
+                delays,
+            } => {
+                let delays: Vec<(&str, String)> =
+                    delays.iter().map(|(f, d)| (f.as_str(), dur(d))).collect();
+                vec![
+                    ("jump", json::number(*jump)),
+                    ("headline", json::string(headline)),
+                    ("delay", json::object(&delays)),
+                ]
+            }
+            EventKind::FlashCrash {
+                duration,
+                size,
+                participation,
+                interval,
+                side,
+                maker_withdrawal,
+            } => vec![
+                ("duration", dur(duration)),
+                ("size", size.to_string()),
+                ("participation", json::number(*participation)),
+                ("interval", dur(interval)),
+                ("side", json::string(side_name(*side))),
+                ("maker_withdrawal", json::optional(*maker_withdrawal)),
+            ],
+            EventKind::LiquidityShock {
+                duration,
+                withdraw,
+                spread_multiplier,
+                depth_cut,
+            } => vec![
+                ("duration", dur(duration)),
+                ("withdraw", json::number(*withdraw)),
+                ("spread_multiplier", json::number(*spread_multiplier)),
+                ("depth_cut", json::number(*depth_cut)),
+            ],
+            EventKind::VolatilityRegime {
+                duration,
+                multiplier,
+            } => vec![
+                ("duration", dur(duration)),
+                ("multiplier", json::number(*multiplier)),
+            ],
+            EventKind::Halt { duration } => vec![("duration", dur(duration))],
+            EventKind::PriceBands {
+                duration,
+                band,
+                reference_window,
+                pause,
+            } => vec![
+                ("duration", dur(duration)),
+                ("band", json::number(*band)),
+                ("reference_window", dur(reference_window)),
+                ("pause", dur(pause)),
+            ],
+            EventKind::LatencySpike {
+                duration,
+                multiplier,
+                families,
+                order_entry,
+                market_data,
+            } => {
+                // "Every family" is written out, so a query for one family needs no special case.
+                let mut all: Vec<&str> = FAMILIES.to_vec();
+                all.sort_unstable();
+                let names: Vec<&str> = if families.is_empty() {
+                    all
+                } else {
+                    families.iter().map(String::as_str).collect()
+                };
+                let links = match (order_entry, market_data) {
+                    (true, true) => "both",
+                    (true, false) => "order_entry",
+                    (false, true) => "market_data",
+                    (false, false) => "none",
+                };
+                vec![
+                    ("duration", dur(duration)),
+                    ("multiplier", json::number(*multiplier)),
+                    ("agents", json::strings(&names)),
+                    ("links", json::string(links)),
+                ]
+            }
+            EventKind::FatFinger {
+                side,
+                size,
+                price_ticks,
+            } => vec![
+                ("side", json::string(side_name(*side))),
+                ("size", size.to_string()),
+                (
+                    "price",
+                    json::optional(price_ticks.map(|t| ticks_to_price(t, tick_size))),
+                ),
+            ],
+        };
+        json::object(&fields)
+    }
+}
+
+/// The file's spelling (`Side::as_str` is the output's upper-case one).
+fn side_name(side: Side) -> &'static str {
+    match side {
+        Side::Buy => "buy",
+        Side::Sell => "sell",
+    }
+}
+
+/// Divides by the ticks per unit when that is a whole number, because `9999 / 100.0` is the
+/// nearest double to 99.99 and prints as such, while `9999.0 * 0.01` prints 99.99000000000001.
+fn ticks_to_price(ticks: i64, tick_size: f64) -> f64 {
+    let per_unit = (1.0 / tick_size).round();
+    if per_unit >= 1.0 && (per_unit * tick_size - 1.0).abs() < 1e-12 {
+        ticks as f64 / per_unit
+    } else {
+        ticks as f64 * tick_size
+    }
+}
+
+/// Minimal JSON rendering: values are pre-rendered strings so objects keep the caller's key order,
+/// which `serde_json::Map` does not promise (it sorts unless a crate enables `preserve_order`).
+mod json {
+    use serde_json::Value;
+
+    pub fn string(s: &str) -> String {
+        Value::from(s).to_string()
+    }
+
+    /// Non-finite numbers (only possible in hand-built events) become `null`, as JSON has none.
+    pub fn number(x: f64) -> String {
+        Value::from(x).to_string()
+    }
+
+    pub fn optional(x: Option<f64>) -> String {
+        x.map_or_else(|| "null".to_owned(), number)
+    }
+
+    pub fn strings(items: &[&str]) -> String {
+        let items: Vec<String> = items.iter().map(|s| string(s)).collect();
+        format!("[{}]", items.join(","))
+    }
+
+    pub fn object(fields: &[(&str, String)]) -> String {
+        let fields: Vec<String> = fields
+            .iter()
+            .map(|(key, value)| format!("{}:{value}", string(key)))
+            .collect();
+        format!("{{{}}}", fields.join(","))
+    }
 }
 
 #[cfg(test)]

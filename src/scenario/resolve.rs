@@ -14,7 +14,7 @@ use super::schema::{
     CompressionName, RawFundamental, RawLatency, RawLatencyParams, RawMarket, RawMeta, RawOutput,
     RawRoot, RawSession,
 };
-use super::validate::{Result, Scope};
+use super::validate::{Result, Scope, whole_ticks};
 use crate::types::Nanos;
 
 const DAY: Nanos = Nanos::from_secs(86_400);
@@ -151,21 +151,18 @@ fn market(s: &Scope, r: &RawMarket) -> Result<Market> {
     let tick_size = s.positive(&r.tick_size, "tick_size", 0.0)?;
     let lot_size = s.int(&r.lot_size, "lot_size", 1, 1, i64::MAX)?;
     let initial_price = s.positive(&r.initial_price, "initial_price", 0.0)?;
-    let ticks = (initial_price / tick_size).round();
-    // 2^53: beyond it f64 tick counts are no longer exact integers.
-    let whole = (ticks * tick_size - initial_price).abs() <= 1e-6 * initial_price;
-    if !whole || !(1.0..=9_007_199_254_740_992.0).contains(&ticks) {
+    let Some(ticks) = whole_ticks(initial_price, tick_size) else {
         return Err(s.fail(&r.initial_price, "initial_price", format!(
             "expected a whole number of ticks (tick_size {tick_size}), got {initial_price} = {} ticks",
             initial_price / tick_size
         )));
-    }
+    };
     Ok(Market {
         symbol: symbol.clone(),
         tick_size,
         lot_size,
         initial_price,
-        initial_price_ticks: ticks as i64,
+        initial_price_ticks: ticks,
     })
 }
 

@@ -28,7 +28,8 @@ impl Entry<'_, '_> {
     }
 }
 
-fn one_of(names: &[&str]) -> String {
+/// `"a", "b", "c"`: the allowed names, quoted as they would be written in the file.
+pub(crate) fn one_of(names: &[&str]) -> String {
     let quoted: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
     quoted.join(", ")
 }

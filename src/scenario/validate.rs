@@ -79,7 +79,8 @@ impl<'a> Scope<'a> {
             .error(self.span_of(value), self.field(key), message)
     }
 
-    fn float(
+    /// A finite number passing `ok`; `expected` describes the allowed range for the message.
+    pub fn float(
         &self,
         value: &impl Given<f64>,
         key: &str,
@@ -139,13 +140,13 @@ impl<'a> Scope<'a> {
         Err(self.fail(value, key, format!("expected {expected}, got {v}")))
     }
 
-    pub fn duration(&self, value: &Option<Spanned<Dur>>, default: Nanos) -> Nanos {
-        value.as_ref().map_or(default, |v| v.get_ref().value)
+    pub fn duration(&self, value: &impl Given<Dur>, default: Nanos) -> Nanos {
+        value.given().map_or(default, |v| v.get_ref().value)
     }
 
     pub fn positive_duration(
         &self,
-        value: &Option<Spanned<Dur>>,
+        value: &impl Given<Dur>,
         key: &str,
         default: Nanos,
     ) -> Result<Nanos> {
@@ -153,7 +154,7 @@ impl<'a> Scope<'a> {
         if d > Nanos::ZERO {
             Ok(d)
         } else {
-            let text = value.as_ref().map_or("0s", |v| v.get_ref().text.as_str());
+            let text = value.given().map_or("0s", |v| v.get_ref().text.as_str());
             Err(self.fail(
                 value,
                 key,
@@ -161,4 +162,13 @@ impl<'a> Scope<'a> {
             ))
         }
     }
+}
+
+/// `price` as a whole number of ticks, or `None` when it is off the grid (beyond a relative 1e-6,
+/// which absorbs decimal-to-binary rounding such as 100.07 / 0.01) or outside 1..=2^53 ticks
+/// (beyond 2^53 an f64 tick count is no longer an exact integer).
+pub(crate) fn whole_ticks(price: f64, tick_size: f64) -> Option<i64> {
+    let ticks = (price / tick_size).round();
+    let whole = (ticks * tick_size - price).abs() <= 1e-6 * price;
+    (whole && (1.0..=9_007_199_254_740_992.0).contains(&ticks)).then_some(ticks as i64)
 }

@@ -36,6 +36,13 @@ EXPECTED = {
         ("buy_account_id", U64), ("sell_account_id", U64),
     ],
     "accounts": [("account_id", U64), ("participant_id", U64), ("account_type", DICT)],
+    "public_events": [("timestamp", TS), ("event", DICT), ("detail", pa.string())],
+}
+
+LABELS = {
+    "stress_windows": [
+        ("name", pa.string()), ("kind", DICT), ("start", TS), ("end", TS), ("parameters", pa.string()),
+    ],
 }
 
 
@@ -62,8 +69,9 @@ def main(run_dir):
     expected = dict(EXPECTED)
     expected["book"] = book_columns(levels or 10)
     checked = 0
-    for name, columns in expected.items():
-        path = run / "market" / f"{name}.parquet"
+    files = [("market", n, c) for n, c in expected.items()] + [("labels", n, c) for n, c in LABELS.items()]
+    for folder, name, columns in files:
+        path = run / folder / f"{name}.parquet"
         if not path.exists():
             fail(f"{path} missing")
         table = pq.read_table(path)
@@ -73,7 +81,7 @@ def main(run_dir):
                 if (gn, gt) != (en, et):
                     fail(f"{path}: column {gn}: {gt}, expected {en}: {et}")
             fail(f"{path}: {len(got)} columns, expected {len(columns)}")
-        rows = manifest["row_counts"][f"{name}.parquet"]
+        rows = manifest["row_counts"][f"{folder}/{name}.parquet"]
         if rows != table.num_rows:
             fail(f"{path}: {table.num_rows} rows, manifest says {rows}")
         df = pl.read_parquet(path)
@@ -95,6 +103,9 @@ def main(run_dir):
         fail(f"{bad} trades whose price disagrees with price_ticks")
     ts = sql(f"select min(timestamp)::varchar, max(timestamp)::varchar from read_parquet('{run / 'market' / 'orders.parquet'}')")[0]
     print(f"ok orders span {ts[0]} .. {ts[1]}")
+    for row in sql(f"select kind, start::varchar, parameters from read_parquet('{run / 'labels' / 'stress_windows.parquet'}')"):
+        json.loads(row[2])
+        print(f"ok stress window {row[0]} from {row[1]}: {row[2]}")
     print(f"{checked} passed, 0 failed")
 
 

@@ -1,0 +1,131 @@
+//! Small tables known in full at the end of a run — the public events and the stress windows — are
+//! written in one batch each. They hold one row per announcement or injected event, never per order.
+
+use std::fs::{self, File};
+use std::io::BufWriter;
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow_array::builder::{StringBuilder, StringDictionaryBuilder, TimestampNanosecondBuilder};
+use arrow_array::types::Int32Type;
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{Field, Schema, SchemaRef};
+use parquet::arrow::ArrowWriter;
+
+use super::convert::Convert;
+use super::error::OutputError;
+use super::records::{PublicEventRecord, StressWindowRecord};
+use super::schema::{dictionary_type, timestamp_type};
+use super::{RowCounts, WriterConfig};
+use crate::types::Nanos;
+
+/// Sub-directory for ground truth, kept apart so `market/` can be shared without it.
+pub const LABELS_DIR: &str = "labels";
+
+pub fn public_events_schema() -> SchemaRef {
+    Arc::new(Schema::new(vec![
+        Field::new("timestamp", timestamp_type(), false),
+        Field::new("event", dictionary_type(), false),
+        Field::new("detail", arrow_schema::DataType::Utf8, false),
+    ]))
+}
+
+pub fn stress_windows_schema() -> SchemaRef {
+    Arc::new(Schema::new(vec![
+        Field::new("name", arrow_schema::DataType::Utf8, false),
+        Field::new("kind", dictionary_type(), false),
+        Field::new("start", timestamp_type(), false),
+        Field::new("end", timestamp_type(), false),
+        Field::new("parameters", arrow_schema::DataType::Utf8, false),
+    ]))
+}
+
+/// Writes `market/public_events.parquet` and `labels/stress_windows.parquet` into `run_dir`, sorted
+/// by time, and returns their row counts keyed by path relative to `run_dir`.
+pub fn write_event_tables(
+    run_dir: &Path,
+    cfg: &WriterConfig,
+    public: &[PublicEventRecord],
+    windows: &[StressWindowRecord],
+) -> Result<RowCounts, OutputError> {
+    let conv = Convert::new(cfg.session_start_epoch_ns, cfg.tick_size);
+    let ts = |t: Nanos, path: &Path| {
+        conv.timestamp(t).ok_or_else(|| OutputError::Value {
+            path: path.to_path_buf(),
+            what: format!("time {t} is past the range of nanosecond timestamps"),
+        })
+    };
+    let mut counts = RowCounts::new();
+
+    let rel = format!("{}/public_events.parquet", super::MARKET_DIR);
+    let path = run_dir.join(&rel);
+    let mut rows: Vec<&PublicEventRecord> = public.iter().collect();
+    rows.sort_by_key(|r| r.time);
+    let mut time = TimestampNanosecondBuilder::new().with_timezone("UTC");
+    let mut event = StringDictionaryBuilder::<Int32Type>::new();
+    let mut detail = StringBuilder::new();
+    for r in &rows {
+        time.append_value(ts(r.time, &path)?);
+        event.append_value(r.event);
+        detail.append_value(&r.detail);
+    }
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(time.finish()),
+        Arc::new(event.finish()),
+        Arc::new(detail.finish()),
+    ];
+    write(&path, public_events_schema(), columns, cfg)?;
+    counts.insert(rel, rows.len() as u64);
+
+    let rel = format!("{LABELS_DIR}/stress_windows.parquet");
+    let path = run_dir.join(&rel);
+    let mut name = StringBuilder::new();
+    let mut kind = StringDictionaryBuilder::<Int32Type>::new();
+    let mut start = TimestampNanosecondBuilder::new().with_timezone("UTC");
+    let mut end = TimestampNanosecondBuilder::new().with_timezone("UTC");
+    let mut parameters = StringBuilder::new();
+    for w in windows {
+        name.append_value(&w.name);
+        kind.append_value(w.kind);
+        start.append_value(ts(w.start, &path)?);
+        end.append_value(ts(w.end, &path)?);
+        parameters.append_value(&w.parameters);
+    }
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(name.finish()),
+        Arc::new(kind.finish()),
+        Arc::new(start.finish()),
+        Arc::new(end.finish()),
+        Arc::new(parameters.finish()),
+    ];
+    write(&path, stress_windows_schema(), columns, cfg)?;
+    counts.insert(rel, windows.len() as u64);
+    Ok(counts)
+}
+
+fn write(
+    path: &Path,
+    schema: SchemaRef,
+    columns: Vec<ArrayRef>,
+    cfg: &WriterConfig,
+) -> Result<(), OutputError> {
+    let dir = path.parent().expect("table paths have a parent");
+    fs::create_dir_all(dir).map_err(|e| OutputError::io(dir, "create dir", e))?;
+    let batch =
+        RecordBatch::try_new(schema.clone(), columns).map_err(|source| OutputError::Arrow {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    let file = File::create(path).map_err(|e| OutputError::io(path, "create", e))?;
+    let parquet = |source| OutputError::Parquet {
+        op: "write",
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut writer =
+        ArrowWriter::try_new(BufWriter::new(file), schema, Some(cfg.writer_properties()))
+            .map_err(parquet)?;
+    writer.write(&batch).map_err(parquet)?;
+    writer.close().map_err(parquet)?;
+    Ok(())
+}
