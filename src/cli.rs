@@ -197,6 +197,12 @@ fn print_summary(s: &RunSummary) {
         "  orders: {} new, {} cancelled, {} modified, {} rejected; {} trades, {} shares",
         x.new_orders, x.cancels, x.modifies, x.rejects, x.trades, x.volume
     );
+    if x.halts > 0 {
+        println!(
+            "  trading halted {} time(s): see market/public_events.parquet",
+            x.halts
+        );
+    }
     match s.close_price {
         Some(close) => println!(
             "  price: {:.4} at the open, {:.4} last trade ({:+.2} %)",
@@ -208,6 +214,6 @@ fn print_summary(s: &RunSummary) {
     }
     println!("  output: {}", s.dir.display());
     for (file, rows) in s.row_counts.iter() {
-        println!("    {file:<18} {rows:>10} rows");
+        println!("    {file:<32} {rows:>10} rows");
     }
 }

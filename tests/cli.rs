@@ -165,3 +165,71 @@ fn run_writes_the_contract_and_prints_a_summary() {
     assert_eq!(manifest["seed"], 4);
     assert_eq!(manifest["scenario"]["text"], QUICK);
 }
+
+#[test]
+fn counterfactual_runs_go_beside_the_original_and_unknown_events_are_bad_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let scenario = root.join("scenarios/fat_finger.toml");
+    let out = tmp.path().join("out");
+    let (s, o) = (scenario.to_str().unwrap(), out.to_str().unwrap());
+    let without = marketsim(
+        &["run", s, "--without", "fat_finger", "--out", o],
+        tmp.path(),
+    );
+    assert!(
+        without.status.success(),
+        "{}",
+        String::from_utf8_lossy(&without.stderr)
+    );
+    let none = marketsim(&["run", s, "--no-events", "--out", o], tmp.path());
+    assert!(none.status.success());
+    assert!(
+        out.join("fat_finger-without-fat_finger/seed=42/market/trades.parquet")
+            .is_file()
+    );
+    assert!(
+        out.join("fat_finger-no-events/seed=42/labels/stress_windows.parquet")
+            .is_file()
+    );
+    let typo = marketsim(
+        &["run", s, "--without", "fat_fingers", "--out", o],
+        tmp.path(),
+    );
+    assert_eq!(typo.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&typo.stderr);
+    assert!(
+        err.contains("fat_fingers") && err.contains("fat_finger (fat_finger)")
+            || err.contains("150k"),
+        "{err}"
+    );
+}
+
+#[test]
+fn scenarios_lists_the_library_with_descriptions() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = marketsim(&["scenarios"], root);
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    for name in [
+        "baseline",
+        "flash_crash",
+        "liquidity_drought",
+        "news_shock",
+        "volatility_storm",
+        "circuit_breaker",
+        "latency_storm",
+        "fat_finger",
+        "kitchen_sink",
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("{name}.toml")))
+            .unwrap_or_else(|| panic!("{name} missing:\n{text}"));
+        assert!(
+            line.len() > name.len() + 20,
+            "{name} has a description: {line}"
+        );
+        assert!(!line.contains("invalid"), "{line}");
+    }
+}

@@ -57,7 +57,11 @@ fn same_seed_gives_byte_identical_parquet_and_another_seed_differs() {
         parquet_files(&b.dir),
         parquet_files(&c.dir),
     );
-    assert_eq!(fa.len(), 6, "orders, trades, book, accounts, public events, stress windows");
+    assert_eq!(
+        fa.len(),
+        6,
+        "orders, trades, book, accounts, public events, stress windows"
+    );
     for ((name, x), (_, y)) in fa.iter().zip(&fb) {
         assert!(x == y, "{name} differs between two runs with the same seed");
     }

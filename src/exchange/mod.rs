@@ -308,7 +308,11 @@ impl Exchange {
             let tick = |x: f64| x.round() as i64;
             self.halt(
                 now,
-                &format!("PRICE_BAND: trade outside {}..{} ticks", tick(lo), tick(hi)),
+                &format!(
+                    "PRICE_BAND: price limit reached, band {}..{} ticks",
+                    tick(lo),
+                    tick(hi)
+                ),
             );
         }
         self.publish(now, rec);
