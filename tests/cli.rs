@@ -199,8 +199,8 @@ fn counterfactual_runs_go_beside_the_original_and_unknown_events_are_bad_input()
     assert_eq!(typo.status.code(), Some(2));
     let err = String::from_utf8_lossy(&typo.stderr);
     assert!(
-        err.contains("fat_fingers") && err.contains("fat_finger (fat_finger)")
-            || err.contains("150k"),
+        err.contains("--without fat_fingers")
+            && err.contains("its events are: 150k instead of 1.5k (fat_finger)"),
         "{err}"
     );
 }
