@@ -42,6 +42,7 @@ fn baseline_day(c: &mut Criterion) {
                 &RunOptions {
                     seed: Some(42),
                     out_root: out.path().to_path_buf(),
+                    partitions: Vec::new(),
                 },
             )
             .unwrap()

@@ -46,6 +46,27 @@ pub enum Command {
         #[arg(long, value_name = "KIND_OR_NAME")]
         without: Vec<String>,
     },
+    /// Run a scenario over many seeds and parameter values in parallel, resumably
+    Sweep {
+        /// Scenario file
+        scenario: PathBuf,
+        /// Seeds: a range `1..1000` (inclusive), a seed, or a list `1,5,9`
+        #[arg(long, default_value = "1..10")]
+        seeds: String,
+        /// Parameter values to sweep, PATH=V1,V2 (repeatable: the grid is their product); e.g.
+        /// agents.noise.count=500,1000 or events.crash.size=100000,300000
+        #[arg(long = "set", value_name = "PATH=V1,V2")]
+        sets: Vec<String>,
+        /// Worker threads (default: one per core)
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Run only shard i of n (i from 0): every n-th run, for Slurm arrays and Kubernetes indexed jobs
+        #[arg(long, value_name = "I/N")]
+        shard: Option<String>,
+        /// Output root directory
+        #[arg(long, default_value = "output")]
+        out: PathBuf,
+    },
     /// List the scenario library (the .toml files of a folder) with their descriptions
     Scenarios {
         /// Folder to list
@@ -104,11 +125,20 @@ pub fn main() -> ExitCode {
                 &RunOptions {
                     seed,
                     out_root: out,
+                    partitions: Vec::new(),
                 },
             )
             .map(|s| print_summary(&s))
         }
         Command::Check { scenarios } => check(&scenarios),
+        Command::Sweep {
+            scenario,
+            seeds,
+            sets,
+            jobs,
+            shard,
+            out,
+        } => sweep(&scenario, &seeds, &sets, jobs, shard, out),
         Command::Scenarios { dir } => list(&dir),
     };
     match result {
@@ -147,6 +177,46 @@ fn check(paths: &[PathBuf]) -> Result<(), CliError> {
             total: paths.len(),
         }),
     }
+}
+
+fn sweep(
+    scenario: &Path,
+    seeds: &str,
+    sets: &[String],
+    jobs: Option<usize>,
+    shard: Option<String>,
+    out: PathBuf,
+) -> Result<(), CliError> {
+    use crate::run::grid::Override;
+    use crate::run::sweep::{self, SweepOptions};
+    use std::io::IsTerminal;
+    let opts = SweepOptions {
+        seeds: sweep::parse_seeds(seeds).map_err(CliError::BadArgument)?,
+        sets: sets
+            .iter()
+            .map(|s| Override::parse(s))
+            .collect::<Result<_, _>>()
+            .map_err(CliError::BadArgument)?,
+        jobs,
+        shard: shard
+            .as_deref()
+            .map(sweep::parse_shard)
+            .transpose()
+            .map_err(CliError::BadArgument)?,
+        out_root: out,
+        progress: std::io::stderr().is_terminal(),
+    };
+    let started = std::time::Instant::now();
+    let r = sweep::sweep(scenario, &opts)?;
+    println!(
+        "sweep: {} runs ({} run now, {} already complete) in {:.1} s; summary: {}",
+        r.total,
+        r.ran,
+        r.skipped,
+        started.elapsed().as_secs_f64(),
+        r.summary.display()
+    );
+    Ok(())
 }
 
 fn list(dir: &Path) -> Result<(), CliError> {

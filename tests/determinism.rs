@@ -32,6 +32,7 @@ fn same_seed_gives_byte_identical_parquet_and_another_seed_differs() {
         &RunOptions {
             seed: Some(11),
             out_root: tmp.path().join("a"),
+            partitions: Vec::new(),
         },
     )
     .unwrap();
@@ -40,6 +41,7 @@ fn same_seed_gives_byte_identical_parquet_and_another_seed_differs() {
         &RunOptions {
             seed: Some(11),
             out_root: tmp.path().join("b"),
+            partitions: Vec::new(),
         },
     )
     .unwrap();
@@ -48,6 +50,7 @@ fn same_seed_gives_byte_identical_parquet_and_another_seed_differs() {
         &RunOptions {
             seed: Some(12),
             out_root: tmp.path().join("c"),
+            partitions: Vec::new(),
         },
     )
     .unwrap();

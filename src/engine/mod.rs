@@ -54,6 +54,8 @@ pub struct EngineStats {
     /// Total order-entry delay of all requests (network latency plus any wait behind an earlier
     /// message on the same link), in nanoseconds: divided by `requests`, the mean latency.
     pub request_delay_ns: u64,
+    /// Most events ever pending at once: bounded by agents and messages in flight, not by the day.
+    pub peak_pending_events: u64,
     /// Simulated time of the last event processed.
     pub end_time_ns: u64,
 }
@@ -105,6 +107,10 @@ impl Simulation {
                 break;
             }
             self.stats.events += 1;
+            self.stats.peak_pending_events = self
+                .stats
+                .peak_pending_events
+                .max(self.queue.len() as u64 + 1);
             self.stats.end_time_ns = now.0;
             match event {
                 Event::Wake(agent) => {

@@ -31,7 +31,7 @@ pub use manifest::{MANIFEST_FILE, describe_files, sha256_file, sha256_hex, write
 pub use parquet::RunWriter;
 pub use run_dir::RunDir;
 pub use schema::{MARKET_DIR, MarketFile};
-pub use tables::{LABELS_DIR, write_event_tables};
+pub use tables::{LABELS_DIR, write_event_tables, write_table};
 
 /// Rows written per file (`"orders.parquet"` → n from the writer; paths relative to the run
 /// directory, `"market/orders.parquet"`, in the manifest). A sorted map so it serialises stably.

@@ -28,6 +28,8 @@ pub struct RunWriter {
     /// The `market/` directory, used to name files in errors.
     market: PathBuf,
     batch_rows: usize,
+    /// Most rows any one file held in its builders before they were handed off: the memory bound.
+    peak_buffered: usize,
     conv: Convert,
     orders: OrdersColumns,
     trades: TradesColumns,
@@ -83,6 +85,7 @@ impl RunWriter {
         Ok(RunWriter {
             market,
             batch_rows: cfg.batch_rows,
+            peak_buffered: 0,
             conv: Convert::new(cfg.session_start_epoch_ns, cfg.tick_size),
             orders: OrdersColumns::new(cap),
             trades: TradesColumns::new(cap),
@@ -182,7 +185,19 @@ impl RunWriter {
     }
 
     /// Sends the buffered rows of `file` (if any) to the encoder.
+    /// The most rows buffered in any file's builders at once so far; never above `batch_rows`.
+    pub fn peak_buffered_rows(&self) -> usize {
+        self.peak_buffered
+    }
+
     fn flush(&mut self, file: MarketFile) -> Result<(), OutputError> {
+        let buffered = match file {
+            MarketFile::Orders => self.orders.len(),
+            MarketFile::Trades => self.trades.len(),
+            MarketFile::Book => self.book.as_ref().map_or(0, |b| b.len()),
+            MarketFile::Accounts => self.accounts.len(),
+        };
+        self.peak_buffered = self.peak_buffered.max(buffered);
         let batch: Option<Result<RecordBatch, ArrowError>> = match file {
             MarketFile::Orders => (self.orders.len() > 0).then(|| self.orders.finish()),
             MarketFile::Trades => (self.trades.len() > 0).then(|| self.trades.finish()),

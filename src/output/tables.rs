@@ -74,7 +74,7 @@ pub fn write_event_tables(
         Arc::new(event.finish()),
         Arc::new(detail.finish()),
     ];
-    write(&path, public_events_schema(), columns, cfg)?;
+    write_table(&path, public_events_schema(), columns, cfg)?;
     counts.insert(rel, rows.len() as u64);
 
     let rel = format!("{LABELS_DIR}/stress_windows.parquet");
@@ -98,12 +98,13 @@ pub fn write_event_tables(
         Arc::new(end.finish()),
         Arc::new(parameters.finish()),
     ];
-    write(&path, stress_windows_schema(), columns, cfg)?;
+    write_table(&path, stress_windows_schema(), columns, cfg)?;
     counts.insert(rel, windows.len() as u64);
     Ok(counts)
 }
 
-fn write(
+/// Writes one batch as a whole Parquet file (used for every small table).
+pub fn write_table(
     path: &Path,
     schema: SchemaRef,
     columns: Vec<ArrayRef>,

@@ -1,3 +1,6 @@
+//! Running scenarios: one run end to end (here), its headline metrics (`metrics`), and sweeps of
+//! many runs over seeds and parameters (`sweep`).
+//!
 //! One run, end to end: build the world, stream its market data to a temporary directory, write the
 //! manifest, and publish the directory atomically.
 
@@ -7,6 +10,10 @@ use std::time::Instant;
 use serde::Serialize;
 use serde_json::json;
 
+pub mod grid;
+pub mod metrics;
+pub mod sweep;
+
 use crate::engine::{self, EngineStats};
 use crate::exchange::ExchangeStats;
 use crate::exchange::recorder::MarketRecorder;
@@ -15,13 +22,16 @@ use crate::output::records::{
 };
 use crate::output::{self, OutputError, RunDir, RunWriter, WriterConfig};
 use crate::scenario::{self, Scenario};
+use metrics::{MetricsTracker, RunMetrics};
 
 #[derive(Clone, Debug)]
 pub struct RunOptions {
     /// Overrides the scenario's own seed.
     pub seed: Option<u64>,
-    /// Runs land in `<out_root>/<scenario>/seed=<seed>/`.
+    /// Runs land in `<out_root>/<scenario>/[<key>=<value>/…]seed=<seed>/`.
     pub out_root: PathBuf,
+    /// Hive partitions between the scenario and the seed: a sweep's parameter values.
+    pub partitions: Vec<(String, String)>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -35,6 +45,9 @@ pub struct RunSummary {
     /// Last traded price; `None` if nothing traded.
     pub close_price: Option<f64>,
     pub wall_seconds: f64,
+    pub metrics: RunMetrics,
+    /// Most rows any output file held in memory at once (bounded by the batch size).
+    pub peak_buffered_rows: usize,
     pub row_counts: output::RowCounts,
 }
 
@@ -42,6 +55,7 @@ pub struct RunSummary {
 struct WriterRecorder<'a> {
     writer: &'a mut RunWriter,
     error: Option<OutputError>,
+    metrics: MetricsTracker,
 }
 
 impl WriterRecorder<'_> {
@@ -62,6 +76,7 @@ impl MarketRecorder for WriterRecorder<'_> {
         self.keep(result);
     }
     fn book(&mut self, r: &BookRecord<'_>) {
+        self.metrics.observe(r);
         let result = self.writer.book(r);
         self.keep(result);
     }
@@ -71,8 +86,12 @@ impl MarketRecorder for WriterRecorder<'_> {
 }
 
 /// Where a run of `scenario` with `seed` is written.
-pub fn run_dir(out_root: &Path, scenario: &Scenario, seed: u64) -> PathBuf {
-    out_root.join(&scenario.name).join(format!("seed={seed}"))
+pub fn run_dir(opts: &RunOptions, scenario: &Scenario, seed: u64) -> PathBuf {
+    let mut dir = opts.out_root.join(&scenario.name);
+    for (key, value) in &opts.partitions {
+        dir.push(format!("{key}={value}"));
+    }
+    dir.join(format!("seed={seed}"))
 }
 
 /// Runs the scenario and writes `market/*.parquet` and `manifest.json`. On any error nothing is
@@ -80,7 +99,7 @@ pub fn run_dir(out_root: &Path, scenario: &Scenario, seed: u64) -> PathBuf {
 pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary, OutputError> {
     let started = Instant::now();
     let seed = opts.seed.unwrap_or(scenario.seed);
-    let final_dir = run_dir(&opts.out_root, scenario, seed);
+    let final_dir = run_dir(opts, scenario, seed);
     let dir = RunDir::begin(&final_dir)?;
     let cfg = WriterConfig {
         session_start_epoch_ns: scenario.session.start_epoch_ns(),
@@ -118,11 +137,14 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary, OutputE
     let mut recorder = WriterRecorder {
         writer: &mut writer,
         error: None,
+        metrics: MetricsTracker::default(),
     };
     sim.run(&mut recorder);
     if let Some(e) = recorder.error {
         return Err(e);
     }
+    let metrics = recorder.metrics.finish(scenario.session.length.0);
+    let peak_buffered_rows = writer.peak_buffered_rows();
     let mut row_counts = writer.finish()?;
     let windows: Vec<StressWindowRecord> = scenario
         .events
@@ -153,6 +175,8 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary, OutputE
         open_price: scenario.market.initial_price,
         close_price: sim.exchange().last_trade().map(|p| p.0 as f64 * tick),
         wall_seconds: started.elapsed().as_secs_f64(),
+        metrics,
+        peak_buffered_rows,
         row_counts,
     };
     let manifest = manifest(scenario, &summary, dir.path())?;
@@ -194,6 +218,11 @@ fn manifest(
         "exchange": summary.exchange,
         "open_price": summary.open_price,
         "close_price": summary.close_price,
+        "metrics": summary.metrics,
+        "output": { "batch_rows": scenario.output.batch_rows, "peak_buffered_rows": summary.peak_buffered_rows },
+        "events": scenario.events.iter().map(|e| json!({
+            "name": e.name, "kind": e.kind_name(), "start_ns": e.at.0, "end_ns": e.end().0,
+        })).collect::<Vec<_>>(),
         "wall_seconds": summary.wall_seconds,
     }))
 }
