@@ -95,14 +95,16 @@ impl MetricsTracker {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::exchange::recorder::BookRow;
     use crate::types::{Nanos, Price, Qty};
 
-    fn row(t: u64, bid: i64, ask: i64) -> (Nanos, Vec<(Price, Qty)>, Vec<(Price, Qty)>) {
-        (
-            Nanos(t),
-            vec![(Price(bid), Qty(1))],
-            vec![(Price(ask), Qty(1))],
-        )
+    fn row(t: u64, bid: i64, ask: i64) -> BookRow {
+        BookRow {
+            event_id: 0,
+            time: Nanos(t),
+            bids: vec![(Price(bid), Qty(1))],
+            asks: vec![(Price(ask), Qty(1))],
+        }
     }
 
     #[test]
