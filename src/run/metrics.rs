@@ -116,12 +116,12 @@ mod tests {
             row(2 * MINUTE, 89, 91),
             row(3 * MINUTE, 99, 103),
         ];
-        for (t, b, a) in &rows {
+        for r in &rows {
             m.observe(&BookRecord {
                 event_id: 0,
-                time: *t,
-                bids: b,
-                asks: a,
+                time: r.time,
+                bids: &r.bids,
+                asks: &r.asks,
             });
         }
         let r = m.finish(4 * MINUTE);
