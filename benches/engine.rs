@@ -51,5 +51,22 @@ fn baseline_day(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, baseline_day);
+/// The baseline scaled 100x (about 50 M events): throughput at scale, simulation only.
+fn busy_day(c: &mut Criterion) {
+    let scenario = load("busy");
+    let mut group = c.benchmark_group("busy_day");
+    group
+        .sample_size(10)
+        .throughput(Throughput::Elements(52_900_000));
+    group.bench_function("simulate_only", |b| {
+        b.iter(|| {
+            let mut sim = engine::build(&scenario, 42);
+            sim.run(&mut NullRecorder);
+            sim.stats().events
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, baseline_day, busy_day);
 criterion_main!(benches);

@@ -229,5 +229,5 @@ pub trait Agent: Send {
     fn position(&self) -> i64;
 }
 
-#[cfg(test)]
-pub(crate) mod testing;
+#[doc(hidden)]
+pub mod testing;

@@ -1,4 +1,4 @@
-//! A stand-alone harness to drive one agent in unit tests without an engine.
+//! A stand-alone harness to drive one agent without an engine: for unit tests and the agent benches.
 
 use super::{AgentCtx, MarketInfo, Request};
 use crate::environment::FundamentalPath;
