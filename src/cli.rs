@@ -1,11 +1,13 @@
 //! The command line: `run` and `check`. Exit codes: 0 ok, 2 bad input, 1 internal error.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 use crate::output::OutputError;
+use crate::run::RunError;
 use crate::run::{self, EventFilter, RunOptions, RunSummary};
 use crate::scenario::{self, ScenarioError};
 
@@ -45,6 +47,12 @@ pub enum Command {
         /// OUT/<scenario>-without-<what>/)
         #[arg(long, value_name = "KIND_OR_NAME")]
         without: Vec<String>,
+        /// Print nothing on success
+        #[arg(long, short, conflicts_with = "json")]
+        quiet: bool,
+        /// Print the run summary as JSON (machine-readable) instead of text
+        #[arg(long)]
+        json: bool,
     },
     /// Run a scenario over many seeds and parameter values in parallel, resumably
     Sweep {
@@ -86,6 +94,8 @@ pub enum CliError {
     Scenario(#[from] ScenarioError),
     #[error("{0}")]
     Output(#[from] OutputError),
+    #[error("{0}")]
+    Run(#[from] RunError),
     #[error("{bad} of {total} scenario files are invalid")]
     Invalid { bad: usize, total: usize },
     #[error("{0}")]
@@ -97,13 +107,18 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Scenario(_) | CliError::Invalid { .. } | CliError::BadArgument(_) => 2,
-            CliError::Output(_) => 1,
+            CliError::Run(RunError::Interrupted(_)) => 130,
+            CliError::Output(_) | CliError::Run(_) => 1,
         }
     }
 }
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Ctrl-C asks runs to stop at their next check; they then publish nothing (no half-written run
+    // looks complete) and the command exits 130. Finished sweep runs are kept, so a rerun resumes.
+    let _ =
+        ctrlc::set_handler(|| run::INTERRUPTED.store(true, std::sync::atomic::Ordering::Relaxed));
     let result = match cli.command {
         Command::Run {
             scenario,
@@ -111,6 +126,8 @@ pub fn main() -> ExitCode {
             out,
             no_events,
             without,
+            quiet,
+            json,
         } => {
             let filter = if no_events {
                 EventFilter::DropAll
@@ -119,16 +136,22 @@ pub fn main() -> ExitCode {
             } else {
                 EventFilter::Drop(without)
             };
-            run::run_file(
-                &scenario,
-                &filter,
-                &RunOptions {
-                    seed,
-                    out_root: out,
-                    partitions: Vec::new(),
-                },
-            )
-            .map(|s| print_summary(&s))
+            let opts = RunOptions {
+                seed,
+                out_root: out,
+                partitions: Vec::new(),
+            };
+            let progress = !quiet && !json && std::io::stderr().is_terminal();
+            run::run_file(&scenario, &filter, &opts, progress).map(|s| {
+                if json {
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&s).expect("summaries serialise")
+                    );
+                } else if !quiet {
+                    print_summary(&s);
+                }
+            })
         }
         Command::Check { scenarios } => check(&scenarios),
         Command::Sweep {
@@ -189,7 +212,6 @@ fn sweep(
 ) -> Result<(), CliError> {
     use crate::run::grid::Override;
     use crate::run::sweep::{self, SweepOptions};
-    use std::io::IsTerminal;
     let opts = SweepOptions {
         seeds: sweep::parse_seeds(seeds).map_err(CliError::BadArgument)?,
         sets: sets

@@ -233,3 +233,90 @@ fn scenarios_lists_the_library_with_descriptions() {
         assert!(!line.contains("invalid"), "{line}");
     }
 }
+
+#[test]
+fn json_summary_parses_and_its_counts_match_the_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/quick.toml");
+    let out = tmp.path().join("out");
+    let o = marketsim(
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "--json",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success());
+    let summary: serde_json::Value =
+        serde_json::from_slice(&o.stdout).expect("stdout is one JSON document");
+    let dir = PathBuf::from(summary["dir"].as_str().unwrap());
+    for (file, rows) in summary["row_counts"].as_object().unwrap() {
+        let reader = parquet::file::reader::SerializedFileReader::new(
+            fs::File::open(dir.join(file)).unwrap(),
+        )
+        .unwrap();
+        use parquet::file::reader::FileReader;
+        assert_eq!(
+            reader.metadata().file_metadata().num_rows() as u64,
+            rows.as_u64().unwrap(),
+            "{file}"
+        );
+    }
+    assert_eq!(
+        summary["exchange"]["trades"],
+        summary["row_counts"]["market/trades.parquet"]
+    );
+    let quiet = marketsim(
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        tmp.path(),
+    );
+    assert!(quiet.status.success() && quiet.stdout.is_empty());
+}
+
+#[test]
+fn ctrl_c_stops_a_run_cleanly_and_leaves_nothing_that_looks_complete() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/busy.toml");
+    let out = tmp.path().join("out");
+    let child = Command::new(env!("CARGO_BIN_EXE_marketsim"))
+        .args([
+            "run",
+            scenario.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("interrupted"));
+    let left: Vec<_> = fs::read_dir(out.join("busy"))
+        .map(|d| d.map(|e| e.unwrap().file_name()).collect())
+        .unwrap_or_default();
+    assert!(
+        left.is_empty(),
+        "no run directory, complete or temporary, is left: {left:?}"
+    );
+}

@@ -98,6 +98,17 @@ impl Simulation {
     /// Runs the session from the open to the close. Events scheduled at or after the close never
     /// happen: orders in flight at the bell are lost, as they would be.
     pub fn run(&mut self, rec: &mut impl MarketRecorder) {
+        self.run_watched(rec, |_, _| true);
+    }
+
+    /// Like [`run`](Self::run), calling `watch(simulated time, events so far)` every few tens of
+    /// thousands of events — for progress display — and stopping early when it returns false (an
+    /// interrupt). Returns whether the session ran to its close.
+    pub fn run_watched(
+        &mut self,
+        rec: &mut impl MarketRecorder,
+        mut watch: impl FnMut(Nanos, u64) -> bool,
+    ) -> bool {
         for i in 0..self.agents.len() {
             self.callback(Nanos::ZERO, AgentId(i as u32), Callback::Start);
         }
@@ -143,10 +154,13 @@ impl Simulation {
                 Event::Resume => self.exchange.resume(now),
             }
             // Checking every event would cost a branch per event for a failure that almost never happens.
-            if self.stats.events.is_multiple_of(4_096) && rec.failed() {
-                break;
+            if self.stats.events.is_multiple_of(1 << 15)
+                && (rec.failed() || !watch(now, self.stats.events))
+            {
+                return false;
             }
         }
+        !rec.failed()
     }
 
     /// Lets one agent act, then sends what it asked for.

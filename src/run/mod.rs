@@ -5,7 +5,10 @@
 //! manifest, and publish the directory atomically.
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
 
 use serde::Serialize;
 use serde_json::json;
@@ -22,6 +25,7 @@ use crate::output::records::{
 };
 use crate::output::{self, OutputError, RunDir, RunWriter, WriterConfig};
 use crate::scenario::{self, Scenario};
+use crate::types::Nanos;
 use metrics::{MetricsTracker, RunMetrics};
 
 #[derive(Clone, Debug)]
@@ -96,7 +100,29 @@ pub fn run_dir(opts: &RunOptions, scenario: &Scenario, seed: u64) -> PathBuf {
 
 /// Runs the scenario and writes `market/*.parquet` and `manifest.json`. On any error nothing is
 /// published: the temporary directory is removed and a previous result for the same seed is untouched.
-pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary, OutputError> {
+pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary, RunError> {
+    run_with(scenario, opts, false)
+}
+
+/// Set by the Ctrl-C handler: runs stop at their next check and publish nothing.
+pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Why a run produced no output.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// Stopped by Ctrl-C; says what was (not) written.
+    #[error("interrupted: {0}")]
+    Interrupted(String),
+}
+
+/// [`run`], with a progress bar on stderr when `progress` is set and the run lasts over a second.
+pub fn run_with(
+    scenario: &Scenario,
+    opts: &RunOptions,
+    progress: bool,
+) -> Result<RunSummary, RunError> {
     let started = Instant::now();
     let seed = opts.seed.unwrap_or(scenario.seed);
     let final_dir = run_dir(opts, scenario, seed);
@@ -139,9 +165,20 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary, OutputE
         error: None,
         metrics: MetricsTracker::default(),
     };
-    sim.run(&mut recorder);
+    let mut bar = Progress::new(progress, scenario.session.length);
+    let completed = sim.run_watched(&mut recorder, |now, events| {
+        bar.update(now, events);
+        !INTERRUPTED.load(Ordering::Relaxed)
+    });
+    bar.finish();
     if let Some(e) = recorder.error {
-        return Err(e);
+        return Err(e.into());
+    }
+    if !completed {
+        return Err(RunError::Interrupted(format!(
+            "nothing was written for {}",
+            final_dir.display()
+        )));
     }
     let metrics = recorder.metrics.finish(scenario.session.length.0);
     let peak_buffered_rows = writer.peak_buffered_rows();
@@ -227,6 +264,53 @@ fn manifest(
     }))
 }
 
+/// A progress bar over the simulated session, shown only once a run has lasted a second (short
+/// runs stay quiet) and only when asked (the CLI asks when stderr is a terminal).
+struct Progress {
+    enabled: bool,
+    started: Instant,
+    length: Nanos,
+    bar: Option<ProgressBar>,
+}
+
+impl Progress {
+    fn new(enabled: bool, length: Nanos) -> Self {
+        Progress {
+            enabled,
+            started: Instant::now(),
+            length,
+            bar: None,
+        }
+    }
+
+    fn update(&mut self, now: Nanos, events: u64) {
+        let elapsed = self.started.elapsed();
+        if !self.enabled || elapsed < Duration::from_secs(1) {
+            return;
+        }
+        let length = self.length;
+        let bar = self.bar.get_or_insert_with(|| {
+            let bar = ProgressBar::new(length.0 / 1_000_000_000);
+            bar.set_style(
+                ProgressStyle::with_template("{bar:40} simulated {pos}/{len} s  {msg}")
+                    .expect("valid template"),
+            );
+            bar
+        });
+        bar.set_position(now.0 / 1_000_000_000);
+        bar.set_message(format!(
+            "{events} events, {:.1} M events/s",
+            events as f64 / elapsed.as_secs_f64() / 1e6
+        ));
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 /// Which scheduled events a run keeps: all of them, none, or all but some. Dropping events is how a
 /// user sees an event's effect alone: every random stream is keyed by agent and purpose, never by
 /// the events, so the counterfactual run is identical to the original up to the first dropped event.
@@ -288,9 +372,10 @@ pub fn run_file(
     path: &Path,
     filter: &EventFilter,
     opts: &RunOptions,
+    progress: bool,
 ) -> Result<RunSummary, crate::cli::CliError> {
     let scenario = filter
         .apply(scenario::load(path)?)
         .map_err(crate::cli::CliError::BadArgument)?;
-    Ok(run(&scenario, opts)?)
+    Ok(run_with(&scenario, opts, progress)?)
 }

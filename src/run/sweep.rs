@@ -18,10 +18,11 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use super::grid::{self, Override, Point};
-use super::{RunOptions, run, run_dir};
+use super::{INTERRUPTED, RunError, RunOptions, run, run_dir};
 use crate::cli::CliError;
 use crate::output::{self, MANIFEST_FILE, OutputError, WriterConfig};
 use crate::scenario::{self, Scenario};
+use std::sync::atomic::Ordering;
 
 #[derive(Clone, Debug)]
 pub struct SweepOptions {
@@ -146,12 +147,14 @@ pub fn sweep(path: &Path, opts: &SweepOptions) -> Result<SweepReport, CliError> 
         .num_threads(opts.jobs.unwrap_or(0))
         .build()
         .map_err(|e| CliError::BadArgument(format!("--jobs: {e}")))?;
-    let outcomes: Vec<Result<bool, OutputError>> = pool.install(|| {
+    let outcomes: Vec<Result<bool, RunError>> = pool.install(|| {
         jobs.par_iter()
             .map(|job| {
                 let dir = run_dir(&job.opts, &job.scenario, job.seed);
                 let ran = if dir.join(MANIFEST_FILE).is_file() {
                     false
+                } else if INTERRUPTED.load(Ordering::Relaxed) {
+                    return Err(RunError::Interrupted(dir.display().to_string()));
                 } else {
                     run(&job.scenario, &job.opts)?;
                     true
@@ -166,11 +169,22 @@ pub fn sweep(path: &Path, opts: &SweepOptions) -> Result<SweepReport, CliError> 
         total: jobs.len(),
         ..SweepReport::default()
     };
+    let mut interrupted = 0;
     for outcome in outcomes {
-        match outcome? {
-            true => report.ran += 1,
-            false => report.skipped += 1,
+        match outcome {
+            Ok(true) => report.ran += 1,
+            Ok(false) => report.skipped += 1,
+            Err(RunError::Interrupted(_)) => interrupted += 1,
+            Err(e) => return Err(e.into()),
         }
+    }
+    if interrupted > 0 {
+        let done = report.ran + report.skipped;
+        let what = format!(
+            "{interrupted} of {} runs not done; {done} complete runs kept, rerun to resume",
+            report.total
+        );
+        return Err(RunError::Interrupted(what).into());
     }
     report.summary = write_summary(&base, &jobs, opts)?;
     Ok(report)
