@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::facts::FactsError;
 use crate::output::OutputError;
 use crate::run::RunError;
 use crate::run::{self, EventFilter, RunOptions, RunSummary};
@@ -75,6 +76,18 @@ pub enum Command {
         #[arg(long, default_value = "output")]
         out: PathBuf,
     },
+    /// Stylized facts of a run (or of a LOBSTER file), compared with real markets; writes RUN/facts.json
+    Facts {
+        /// A run directory (output/<scenario>/seed=<n>) or a LOBSTER message CSV
+        target: PathBuf,
+        /// LOBSTER message CSVs to compare with (each orderbook file is found by its name), e.g.
+        /// ../shared/data/lobster/AAPL_2012-06-21_34200000_57600000_message_1.csv
+        #[arg(long, num_args = 1..)]
+        reference: Vec<PathBuf>,
+    },
+    /// Convert a run for other tools
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// List the scenario library (the .toml files of a folder) with their descriptions
     Scenarios {
         /// Folder to list
@@ -88,6 +101,18 @@ pub enum Command {
     },
 }
 
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// Write a run as LOBSTER message + orderbook CSV files (prices x 10000, seconds after midnight)
+    Lobster {
+        /// A run directory
+        run: PathBuf,
+        /// Where to write (default: RUN/lobster)
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     #[error("{0}")]
@@ -96,6 +121,8 @@ pub enum CliError {
     Output(#[from] OutputError),
     #[error("{0}")]
     Run(#[from] RunError),
+    #[error("{0}")]
+    Facts(#[from] FactsError),
     #[error("{bad} of {total} scenario files are invalid")]
     Invalid { bad: usize, total: usize },
     #[error("{0}")]
@@ -108,7 +135,11 @@ impl CliError {
         match self {
             CliError::Scenario(_) | CliError::Invalid { .. } | CliError::BadArgument(_) => 2,
             CliError::Run(RunError::Interrupted(_)) => 130,
-            CliError::Output(_) | CliError::Run(_) => 1,
+            // Unreadable or malformed input files are the user's to fix.
+            CliError::Facts(
+                FactsError::Io { .. } | FactsError::Csv { .. } | FactsError::Manifest { .. },
+            ) => 2,
+            CliError::Output(_) | CliError::Run(_) | CliError::Facts(_) => 1,
         }
     }
 }
@@ -154,6 +185,17 @@ pub fn main() -> ExitCode {
             })
         }
         Command::Check { scenarios } => check(&scenarios),
+        Command::Facts { target, reference } => {
+            crate::facts::run_facts_command(&target, &reference)
+                .map(|t| print!("{t}"))
+                .map_err(CliError::from)
+        }
+        Command::Export(ExportCommand::Lobster { run, out }) => {
+            let out = out.unwrap_or_else(|| run.join("lobster"));
+            crate::facts::export_lobster(&run, &out)
+                .map(|(m, o)| println!("wrote {}\n      {}", m.display(), o.display()))
+                .map_err(CliError::from)
+        }
         Command::Sweep {
             scenario,
             seeds,

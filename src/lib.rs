@@ -11,6 +11,7 @@ pub mod cli;
 pub mod engine;
 pub mod environment;
 pub mod exchange;
+pub mod facts;
 pub mod output;
 pub mod rng;
 pub mod run;

@@ -208,6 +208,17 @@ impl Exchange {
             Request::New { price, qty, .. } => {
                 self.fills.clear();
                 let (band, kind, price) = self.within_bands(now, side, kind, price);
+                // The acknowledgement (the NEW row) shows the order as the exchange accepted it:
+                // repriced to the band, a market order turned into an IOC at the band price.
+                let e = if band.is_some() {
+                    Event {
+                        kind,
+                        price: Some(price),
+                        ..e
+                    }
+                } else {
+                    e
+                };
                 let order = NewOrder {
                     id,
                     owner: account,
