@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 
 use crate::facts::FactsError;
 use crate::output::OutputError;
+use crate::plot::{self, PlotError};
 use crate::run::RunError;
 use crate::run::{self, EventFilter, RunOptions, RunSummary};
 use crate::scenario::{self, ScenarioError};
@@ -54,6 +55,15 @@ pub enum Command {
         /// Print the run summary as JSON (machine-readable) instead of text
         #[arg(long)]
         json: bool,
+        /// Skip the charts (RUN/plots/*.png) and the one-page report (RUN/report.html)
+        #[arg(long)]
+        no_plots: bool,
+    },
+    /// Draw the charts and the one-page report of a run: RUN/plots/*.png and RUN/report.html
+    Plot {
+        /// Run directories
+        #[arg(required = true)]
+        runs: Vec<PathBuf>,
     },
     /// Run a scenario over many seeds and parameter values in parallel, resumably
     Sweep {
@@ -123,6 +133,8 @@ pub enum CliError {
     Run(#[from] RunError),
     #[error("{0}")]
     Facts(#[from] FactsError),
+    #[error("{0}")]
+    Plot(#[from] PlotError),
     #[error("{bad} of {total} scenario files are invalid")]
     Invalid { bad: usize, total: usize },
     #[error("{0}")]
@@ -139,7 +151,7 @@ impl CliError {
             CliError::Facts(
                 FactsError::Io { .. } | FactsError::Csv { .. } | FactsError::Manifest { .. },
             ) => 2,
-            CliError::Output(_) | CliError::Run(_) | CliError::Facts(_) => 1,
+            CliError::Output(_) | CliError::Run(_) | CliError::Facts(_) | CliError::Plot(_) => 1,
         }
     }
 }
@@ -159,6 +171,7 @@ pub fn main() -> ExitCode {
             without,
             quiet,
             json,
+            no_plots,
         } => {
             let filter = if no_events {
                 EventFilter::DropAll
@@ -173,18 +186,35 @@ pub fn main() -> ExitCode {
                 partitions: Vec::new(),
             };
             let progress = !quiet && !json && std::io::stderr().is_terminal();
-            run::run_file(&scenario, &filter, &opts, progress).map(|s| {
-                if json {
-                    println!(
-                        "{}",
-                        serde_json::to_string_pretty(&s).expect("summaries serialise")
-                    );
-                } else if !quiet {
-                    print_summary(&s);
-                }
-            })
+            run::run_file(&scenario, &filter, &opts, progress)
+                .and_then(|s| {
+                    // Charts come after the run is published: the data is complete whatever happens here.
+                    if !no_plots {
+                        plot::write_report(&s.dir)?;
+                    }
+                    Ok(s)
+                })
+                .map(|s| {
+                    if json {
+                        println!(
+                            "{}",
+                            serde_json::to_string_pretty(&s).expect("summaries serialise")
+                        );
+                    } else if !quiet {
+                        print_summary(&s);
+                    }
+                })
         }
         Command::Check { scenarios } => check(&scenarios),
+        Command::Plot { runs } => runs.iter().try_for_each(|run| {
+            let report = plot::write_report(run)?;
+            println!(
+                "wrote {} and {}",
+                run.join(plot::PLOTS_DIR).display(),
+                report.display()
+            );
+            Ok(())
+        }),
         Command::Facts { target, reference } => {
             crate::facts::run_facts_command(&target, &reference)
                 .map(|t| print!("{t}"))
@@ -346,7 +376,11 @@ fn print_summary(s: &RunSummary) {
         ),
         None => println!("  price: {:.4} at the open, no trades", s.open_price),
     }
-    println!("  output: {}", s.dir.display());
+    println!(
+        "  output: {}  (report: {})",
+        s.dir.display(),
+        s.dir.join(plot::REPORT_FILE).display()
+    );
     for (file, rows) in s.row_counts.iter() {
         println!("    {file:<32} {rows:>10} rows");
     }

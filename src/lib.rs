@@ -13,6 +13,7 @@ pub mod environment;
 pub mod exchange;
 pub mod facts;
 pub mod output;
+pub mod plot;
 pub mod rng;
 pub mod run;
 pub mod scenario;

@@ -243,6 +243,7 @@ fn manifest(
             "date": format!("{:04}-{:02}-{:02}", s.date.0, s.date.1, s.date.2),
             "start_epoch_ns": s.start_epoch_ns(),
             "length_ns": s.length.0,
+            "utc_offset_secs": s.utc_offset_secs,
         },
         "market": {
             "symbol": scenario.market.symbol,

@@ -1,0 +1,396 @@
+//! Reads a run's Parquet files into plain vectors. Only the columns the charts use are decoded
+//! (the book file has 4·depth price/qty columns; the charts need the top level), and times are
+//! turned into seconds since the open once, here, so every chart and statistic shares one clock.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Float64Type, Int32Type, Int64Type, TimestampNanosecondType, UInt64Type};
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::{DataType, TimeUnit};
+use parquet::arrow::ProjectionMask;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+use super::PlotError;
+use super::run_info::RunInfo;
+use crate::output::{LABELS_DIR, MARKET_DIR};
+
+/// Every execution, in file (= time) order.
+#[derive(Clone, Debug, Default)]
+pub struct Trades {
+    /// Seconds since the open.
+    pub t: Vec<f64>,
+    pub price: Vec<f64>,
+    pub qty: Vec<u64>,
+    /// The aggressor (liquidity taker) was the buyer.
+    pub buyer_initiated: Vec<bool>,
+    pub buy_account: Vec<u64>,
+    pub sell_account: Vec<u64>,
+}
+
+impl Trades {
+    pub fn len(&self) -> usize {
+        self.t.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.t.is_empty()
+    }
+}
+
+/// The top of the book after every change; a side is `None` while it is empty.
+#[derive(Clone, Debug, Default)]
+pub struct BookTop {
+    pub t: Vec<f64>,
+    pub bid: Vec<Option<Level>>,
+    pub ask: Vec<Option<Level>>,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct Level {
+    pub price: f64,
+    pub qty: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    pub id: u64,
+    pub participant: u64,
+    pub market_maker: bool,
+}
+
+/// A row of `market/public_events.parquet`: `NEWS`, `HALT` or `RESUME`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PublicEvent {
+    pub t: f64,
+    pub event: String,
+    pub detail: String,
+}
+
+/// A row of `labels/stress_windows.parquet`; `start == end` for instantaneous events.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StressWindow {
+    pub name: String,
+    pub kind: String,
+    pub start: f64,
+    pub end: f64,
+    pub parameters: String,
+}
+
+/// Everything the charts and the report read from a run directory.
+#[derive(Clone, Debug)]
+pub struct RunData {
+    pub info: RunInfo,
+    pub trades: Trades,
+    /// `None` when the run was made with `output.book = false`.
+    pub book: Option<BookTop>,
+    pub accounts: Vec<Account>,
+    pub public_events: Vec<PublicEvent>,
+    pub windows: Vec<StressWindow>,
+}
+
+impl RunData {
+    /// Loads a run. The manifest, trades and accounts are required; the book, the public events and
+    /// the stress windows may be absent (book output switched off, or a run from an older version).
+    pub fn load(run_dir: &Path) -> Result<RunData, PlotError> {
+        let info = RunInfo::load(run_dir)?;
+        let market = run_dir.join(MARKET_DIR);
+        let trades = read_trades(&market.join("trades.parquet"), &info)?;
+        let book_path = market.join("book.parquet");
+        let book = if book_path.exists() {
+            Some(read_book(&book_path, &info)?)
+        } else {
+            None
+        };
+        let accounts = read_accounts(&market.join("accounts.parquet"))?;
+        let events_path = market.join("public_events.parquet");
+        let public_events = if events_path.exists() {
+            read_public_events(&events_path, &info)?
+        } else {
+            Vec::new()
+        };
+        let windows_path = run_dir.join(LABELS_DIR).join("stress_windows.parquet");
+        let windows = if windows_path.exists() {
+            read_stress_windows(&windows_path, &info)?
+        } else {
+            Vec::new()
+        };
+        Ok(RunData {
+            info,
+            trades,
+            book,
+            accounts,
+            public_events,
+            windows,
+        })
+    }
+}
+
+fn read_trades(path: &Path, info: &RunInfo) -> Result<Trades, PlotError> {
+    let cols = [
+        "timestamp",
+        "price",
+        "qty",
+        "aggressor_side",
+        "buy_account_id",
+        "sell_account_id",
+    ];
+    let table = Table::read(path, &cols)?;
+    Ok(Trades {
+        t: seconds(table.timestamps("timestamp")?, info),
+        price: table.required(table.f64s("price")?, "price")?,
+        qty: table.required(table.u64s("qty")?, "qty")?,
+        buyer_initiated: table
+            .strings("aggressor_side")?
+            .into_iter()
+            .map(|s| s.as_deref() == Some("BUY"))
+            .collect(),
+        buy_account: table.required(table.u64s("buy_account_id")?, "buy_account_id")?,
+        sell_account: table.required(table.u64s("sell_account_id")?, "sell_account_id")?,
+    })
+}
+
+fn read_book(path: &Path, info: &RunInfo) -> Result<BookTop, PlotError> {
+    let cols = [
+        "timestamp",
+        "bid_price_1",
+        "bid_qty_1",
+        "ask_price_1",
+        "ask_qty_1",
+    ];
+    let table = Table::read(path, &cols)?;
+    let side = |price: &str, qty: &str| -> Result<Vec<Option<Level>>, PlotError> {
+        Ok(table
+            .f64s(price)?
+            .into_iter()
+            .zip(table.u64s(qty)?)
+            .map(|(p, q)| Some(Level { price: p?, qty: q? }))
+            .collect())
+    };
+    Ok(BookTop {
+        t: seconds(table.timestamps("timestamp")?, info),
+        bid: side("bid_price_1", "bid_qty_1")?,
+        ask: side("ask_price_1", "ask_qty_1")?,
+    })
+}
+
+fn read_accounts(path: &Path) -> Result<Vec<Account>, PlotError> {
+    let table = Table::read(path, &["account_id", "participant_id", "account_type"])?;
+    let ids = table.required(table.u64s("account_id")?, "account_id")?;
+    let participants = table.required(table.u64s("participant_id")?, "participant_id")?;
+    let types = table.strings("account_type")?;
+    Ok(ids
+        .into_iter()
+        .zip(participants)
+        .zip(types)
+        .map(|((id, participant), ty)| Account {
+            id,
+            participant,
+            market_maker: ty.as_deref() == Some("MARKET_MAKER"),
+        })
+        .collect())
+}
+
+fn read_public_events(path: &Path, info: &RunInfo) -> Result<Vec<PublicEvent>, PlotError> {
+    let table = Table::read(path, &["timestamp", "event", "detail"])?;
+    let t = seconds(table.timestamps("timestamp")?, info);
+    let event = table.strings("event")?;
+    let detail = table.strings("detail")?;
+    Ok(t.into_iter()
+        .zip(event)
+        .zip(detail)
+        .map(|((t, e), d)| PublicEvent {
+            t,
+            event: e.unwrap_or_default(),
+            detail: d.unwrap_or_default(),
+        })
+        .collect())
+}
+
+fn read_stress_windows(path: &Path, info: &RunInfo) -> Result<Vec<StressWindow>, PlotError> {
+    let table = Table::read(path, &["name", "kind", "start", "end", "parameters"])?;
+    let name = table.strings("name")?;
+    let kind = table.strings("kind")?;
+    let start = seconds(table.timestamps("start")?, info);
+    let end = seconds(table.timestamps("end")?, info);
+    let parameters = table.strings("parameters")?;
+    Ok((0..table.rows)
+        .map(|i| StressWindow {
+            name: name[i].clone().unwrap_or_default(),
+            kind: kind[i].clone().unwrap_or_default(),
+            start: start[i],
+            end: end[i].max(start[i]),
+            parameters: parameters[i].clone().unwrap_or_default(),
+        })
+        .collect())
+}
+
+fn seconds(epoch_ns: Vec<i64>, info: &RunInfo) -> Vec<f64> {
+    epoch_ns.into_iter().map(|t| info.session_secs(t)).collect()
+}
+
+/// Some columns of one Parquet file, decoded whole: the largest file read here (the book) is a few
+/// hundred thousand rows of five columns, far less memory than the run that wrote it.
+pub(crate) struct Table {
+    path: PathBuf,
+    batches: Vec<RecordBatch>,
+    pub(crate) rows: usize,
+}
+
+impl Table {
+    /// Reads `columns` of `path`; a missing column is an error naming it.
+    pub(crate) fn read(path: &Path, columns: &[&str]) -> Result<Table, PlotError> {
+        let file = File::open(path).map_err(|e| PlotError::io(path, "open", e))?;
+        let parquet = |source| PlotError::Parquet {
+            path: path.to_path_buf(),
+            source,
+        };
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(parquet)?;
+        let schema = builder.schema().clone();
+        let mut indices = Vec::with_capacity(columns.len());
+        for c in columns {
+            let i = schema
+                .index_of(c)
+                .map_err(|_| PlotError::column(path, c, "not in the file"))?;
+            indices.push(i);
+        }
+        let mask = ProjectionMask::roots(builder.parquet_schema(), indices);
+        let reader = builder
+            .with_projection(mask)
+            .with_batch_size(65_536)
+            .build()
+            .map_err(parquet)?;
+        let mut batches = Vec::new();
+        let mut rows = 0;
+        for batch in reader {
+            let batch = batch.map_err(|source| PlotError::Arrow {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            rows += batch.num_rows();
+            batches.push(batch);
+        }
+        Ok(Table {
+            path: path.to_path_buf(),
+            batches,
+            rows,
+        })
+    }
+
+    /// The file's column names (all of them, not only the projected ones).
+    pub(crate) fn column_names(path: &Path) -> Result<Vec<(String, DataType)>, PlotError> {
+        let file = File::open(path).map_err(|e| PlotError::io(path, "open", e))?;
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|source| {
+            PlotError::Parquet {
+                path: path.to_path_buf(),
+                source,
+            }
+        })?;
+        Ok(builder
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| (f.name().clone(), f.data_type().clone()))
+            .collect())
+    }
+
+    fn arrays(&self, name: &str) -> Result<Vec<&ArrayRef>, PlotError> {
+        self.batches
+            .iter()
+            .map(|b| {
+                b.column_by_name(name)
+                    .ok_or_else(|| PlotError::column(&self.path, name, "not in the file"))
+            })
+            .collect()
+    }
+
+    fn wrong_type(&self, name: &str, expected: &str, got: &DataType) -> PlotError {
+        PlotError::column(
+            &self.path,
+            name,
+            format!("expected {expected}, found {got}"),
+        )
+    }
+
+    /// UTC epoch nanoseconds; nulls are an error (every table's times are non-null by contract).
+    pub(crate) fn timestamps(&self, name: &str) -> Result<Vec<i64>, PlotError> {
+        let mut out = Vec::with_capacity(self.rows);
+        for a in self.arrays(name)? {
+            if a.null_count() > 0 {
+                return Err(PlotError::column(&self.path, name, "has nulls"));
+            }
+            match a.data_type() {
+                DataType::Timestamp(TimeUnit::Nanosecond, _) => out.extend(
+                    a.as_primitive::<TimestampNanosecondType>()
+                        .values()
+                        .iter()
+                        .copied(),
+                ),
+                DataType::Int64 => {
+                    out.extend(a.as_primitive::<Int64Type>().values().iter().copied())
+                }
+                other => return Err(self.wrong_type(name, "timestamp[ns]", other)),
+            }
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn f64s(&self, name: &str) -> Result<Vec<Option<f64>>, PlotError> {
+        let mut out = Vec::with_capacity(self.rows);
+        for a in self.arrays(name)? {
+            match a.data_type() {
+                DataType::Float64 => out.extend(a.as_primitive::<Float64Type>().iter()),
+                other => return Err(self.wrong_type(name, "float64", other)),
+            }
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn u64s(&self, name: &str) -> Result<Vec<Option<u64>>, PlotError> {
+        let mut out = Vec::with_capacity(self.rows);
+        for a in self.arrays(name)? {
+            match a.data_type() {
+                DataType::UInt64 => out.extend(a.as_primitive::<UInt64Type>().iter()),
+                other => return Err(self.wrong_type(name, "uint64", other)),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Dictionary-encoded (the contract) or plain UTF-8 strings.
+    pub(crate) fn strings(&self, name: &str) -> Result<Vec<Option<String>>, PlotError> {
+        let mut out = Vec::with_capacity(self.rows);
+        for a in self.arrays(name)? {
+            match a.data_type() {
+                DataType::Utf8 => {
+                    out.extend(a.as_string::<i32>().iter().map(|s| s.map(str::to_string)))
+                }
+                DataType::LargeUtf8 => {
+                    out.extend(a.as_string::<i64>().iter().map(|s| s.map(str::to_string)))
+                }
+                DataType::Dictionary(key, value)
+                    if **key == DataType::Int32 && **value == DataType::Utf8 =>
+                {
+                    let dict = a.as_dictionary::<Int32Type>();
+                    let values = dict.values().as_string::<i32>();
+                    out.extend(
+                        dict.keys()
+                            .iter()
+                            .map(|k| k.map(|k| values.value(k as usize).to_string())),
+                    );
+                }
+                other => return Err(self.wrong_type(name, "string", other)),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Unwraps a column that the contract declares non-null.
+    fn required<T>(&self, values: Vec<Option<T>>, name: &str) -> Result<Vec<T>, PlotError> {
+        values
+            .into_iter()
+            .collect::<Option<Vec<T>>>()
+            .ok_or_else(|| PlotError::column(&self.path, name, "has nulls"))
+    }
+}

@@ -1,0 +1,63 @@
+//! Charts and a one-page report of a finished run, read back from its run directory alone (the
+//! manifest and the Parquet files), so any run — also one made by an older binary or copied from
+//! another machine — can be plotted after the fact.
+//!
+//! ```text
+//! RUN/plots/price.png spread.png depth.png volume.png inventory.png   render_run
+//! RUN/report.html                                                      write_report
+//! ```
+//!
+//! Module layout: `run_info` (manifest) and `data` (Parquet → vectors) read; `series` downsamples
+//! and reconstructs; `stats` computes the headline numbers; `clock`, `style`, `format`, `text` and
+//! `frame` are the shared look; `charts` defines each chart; `report` writes the HTML page.
+
+mod charts;
+mod clock;
+mod data;
+mod error;
+mod format;
+mod frame;
+mod report;
+mod run_info;
+mod series;
+mod stats;
+mod style;
+mod text;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+pub use charts::{CHARTS, ChartKind};
+pub use data::{Account, BookTop, Level, PublicEvent, RunData, StressWindow, Trades};
+pub use error::PlotError;
+pub use frame::x_pixel;
+pub use report::{REPORT_FILE, write_report};
+pub use run_info::RunInfo;
+pub use stats::{Drawdown, Headline, Volatility, headline};
+pub use style::{HEIGHT, WIDTH};
+
+/// Sub-directory of a run directory that holds the charts.
+pub const PLOTS_DIR: &str = "plots";
+
+/// Draws every chart of [`CHARTS`] for the run in `run_dir` into `run_dir/plots/` and returns the
+/// paths written, in report order. Existing charts are overwritten, so re-plotting after a change to
+/// the plotting code needs no clean-up.
+pub fn render_run(run_dir: &Path) -> Result<Vec<PathBuf>, PlotError> {
+    let data = RunData::load(run_dir)?;
+    render(run_dir, &data)
+}
+
+/// [`render_run`] for data already loaded (the report loads it once for both).
+pub(crate) fn render(run_dir: &Path, data: &RunData) -> Result<Vec<PathBuf>, PlotError> {
+    style::register_fonts()?;
+    let dir = run_dir.join(PLOTS_DIR);
+    fs::create_dir_all(&dir).map_err(|e| PlotError::io(&dir, "create dir", e))?;
+    CHARTS
+        .iter()
+        .map(|kind| {
+            let path = dir.join(kind.file);
+            frame::draw(&path, data, &kind.build(data))?;
+            Ok(path)
+        })
+        .collect()
+}

@@ -1,0 +1,548 @@
+//! `RUN/report.html`: one self-contained page per run — what was simulated, the headline numbers,
+//! the stress windows, optional labels and stylized facts, and every chart. Images are embedded as
+//! base64 data URIs and the style is inline, so the file can be mailed, attached to an issue or
+//! opened from an archive with nothing beside it; a Content-Security-Policy forbids the page from
+//! loading anything at all, so a future edit that adds an external resource fails visibly.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use serde_json::Value;
+
+use super::charts::CHARTS;
+use super::clock::{SessionClock, format_duration};
+use super::data::{RunData, Table};
+use super::format;
+use super::series;
+use super::stats::{self, Headline};
+use super::{PLOTS_DIR, PlotError};
+use crate::output::LABELS_DIR;
+
+pub const REPORT_FILE: &str = "report.html";
+/// Optional inputs, written by later stages of the pipeline when they exist.
+const EPISODES_FILE: &str = "episodes.parquet";
+const FACTS_FILE: &str = "facts.json";
+/// Columns that may name an episode's kind, in order of preference.
+const EPISODE_KIND_COLUMNS: [&str; 5] = ["kind", "episode_type", "type", "label", "pattern"];
+
+/// Writes `run_dir/report.html` and returns its path. Charts missing from `run_dir/plots/` are
+/// rendered first, so the report can be made in one call.
+pub fn write_report(run_dir: &Path) -> Result<PathBuf, PlotError> {
+    let data = RunData::load(run_dir)?;
+    let plots = run_dir.join(PLOTS_DIR);
+    if CHARTS.iter().any(|c| !plots.join(c.file).is_file()) {
+        super::render(run_dir, &data)?;
+    }
+    let mut images = Vec::with_capacity(CHARTS.len());
+    for c in &CHARTS {
+        let path = plots.join(c.file);
+        let bytes = fs::read(&path).map_err(|e| PlotError::io(&path, "read", e))?;
+        images.push(base64::engine::general_purpose::STANDARD.encode(bytes));
+    }
+    let episodes = episodes(&run_dir.join(LABELS_DIR).join(EPISODES_FILE))?;
+    let facts = facts(&run_dir.join(FACTS_FILE))?;
+    let html = render_html(&data, &stats::headline(&data), &images, &episodes, &facts);
+
+    let path = run_dir.join(REPORT_FILE);
+    let tmp = run_dir.join(format!(".{REPORT_FILE}.tmp"));
+    fs::write(&tmp, html).map_err(|e| PlotError::io(&tmp, "write", e))?;
+    fs::rename(&tmp, &path).map_err(|e| PlotError::io(&path, "rename into place", e))?;
+    Ok(path)
+}
+
+/// Abuse-episode labels, if the run has them: total rows and rows per kind.
+struct Episodes {
+    present: bool,
+    total: usize,
+    by_kind: Vec<(String, usize)>,
+}
+
+fn episodes(path: &Path) -> Result<Episodes, PlotError> {
+    if !path.exists() {
+        return Ok(Episodes {
+            present: false,
+            total: 0,
+            by_kind: Vec::new(),
+        });
+    }
+    // The labels' schema is not fixed yet: count rows, and group by the first column that looks
+    // like a kind, whatever its exact name.
+    let columns = Table::column_names(path)?;
+    let kind_column = EPISODE_KIND_COLUMNS
+        .iter()
+        .find(|k| columns.iter().any(|(name, _)| name == *k));
+    let Some(kind) = kind_column else {
+        let first = columns.first().map(|(n, _)| n.as_str());
+        let total = match first {
+            Some(c) => Table::read(path, &[c])?.rows,
+            None => 0,
+        };
+        return Ok(Episodes {
+            present: true,
+            total,
+            by_kind: Vec::new(),
+        });
+    };
+    let table = Table::read(path, &[kind])?;
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for k in table.strings(kind)? {
+        *counts
+            .entry(k.unwrap_or_else(|| "(none)".into()))
+            .or_default() += 1;
+    }
+    Ok(Episodes {
+        present: true,
+        total: table.rows,
+        by_kind: counts.into_iter().collect(),
+    })
+}
+
+fn facts(path: &Path) -> Result<Option<Value>, PlotError> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = fs::read_to_string(path).map_err(|e| PlotError::io(path, "read", e))?;
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|source| PlotError::Json {
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
+/// Escapes text for HTML element content and attribute values.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const CSS: &str = "
+body{font-family:'DejaVu Sans',Verdana,Arial,sans-serif;color:#1e1e1e;background:#f6f6f4;margin:0}
+main{max-width:1240px;margin:0 auto;padding:24px 20px 48px}
+h1{font-size:28px;margin:0 0 4px}
+h2{font-size:19px;margin:32px 0 10px;border-bottom:1px solid #d8d8d4;padding-bottom:4px}
+p.desc{font-size:16px;color:#444;margin:0 0 14px}
+.meta{color:#555;font-size:14px;margin:0 0 18px}
+.meta span{margin-right:18px;white-space:nowrap}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:10px}
+.card{background:#fff;border:1px solid #deded9;border-radius:6px;padding:10px 12px}
+.card .k{font-size:12px;color:#666;text-transform:uppercase;letter-spacing:.04em}
+.card .v{font-size:21px;font-weight:bold;margin-top:2px}
+.card .n{font-size:12px;color:#666;margin-top:2px}
+table{border-collapse:collapse;background:#fff;font-size:14px}
+th,td{border:1px solid #deded9;padding:5px 9px;text-align:left;vertical-align:top}
+th{background:#efefeb}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+code{font-size:12px;word-break:break-all}
+figure{margin:0 0 22px;background:#fff;border:1px solid #deded9;border-radius:6px;padding:8px}
+figure img{display:block;width:100%;height:auto}
+figcaption{font-size:13px;color:#555;padding:6px 4px 0}
+.none{color:#666;font-style:italic}
+footer{margin-top:30px;font-size:12px;color:#777}
+";
+
+fn render_html(
+    data: &RunData,
+    h: &Headline,
+    images: &[String],
+    episodes: &Episodes,
+    facts: &Option<Value>,
+) -> String {
+    let info = &data.info;
+    let clock = SessionClock::new(info);
+    let decimals = format::tick_decimals(info.tick_size);
+    let price = |p: f64| format::fixed(p, decimals);
+    let mut o = String::with_capacity(images.iter().map(String::len).sum::<usize>() + 20_000);
+    let _ = writeln!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <link rel=\"icon\" href=\"data:,\">\n<title>{} · seed {} · marketsim report</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>",
+        esc(&info.name),
+        info.seed
+    );
+    let _ = writeln!(o, "<h1>{}</h1>", esc(&info.name));
+    if !info.description.is_empty() {
+        let _ = writeln!(o, "<p class=\"desc\">{}</p>", esc(&info.description));
+    }
+    let _ = writeln!(
+        o,
+        "<p class=\"meta\"><span>seed <b>{}</b></span><span>session <b>{} {}–{}</b> (local, UTC{})</span>\
+         <span>length <b>{}</b></span><span>symbol <b>{}</b></span><span>tick <b>{}</b></span>{}</p>",
+        info.seed,
+        esc(&info.date),
+        clock.short(0.0),
+        clock.short(info.length_secs()),
+        info.utc_offset_label(),
+        format_duration(info.length_secs()),
+        esc(&info.symbol),
+        format::fixed(info.tick_size, decimals),
+        info.version
+            .as_ref()
+            .map(|v| format!("<span>marketsim <b>{}</b></span>", esc(v)))
+            .unwrap_or_default(),
+    );
+
+    // Headline numbers. `data-value` holds the raw number for scripts and tests.
+    o.push_str("<h2>Headline numbers</h2>\n<div class=\"cards\">\n");
+    let mut card = |key: &str, value: String, raw: Option<String>, note: String| {
+        let raw = raw
+            .map(|r| format!(" data-value=\"{}\"", esc(&r)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "<div class=\"card\"><div class=\"k\">{}</div><div class=\"v\"{raw}>{}</div><div class=\"n\">{}</div></div>",
+            esc(key),
+            esc(&value),
+            esc(&note)
+        );
+    };
+    let count = |n: Option<u64>| n.map_or("–".to_string(), |n| format::int(n as i64));
+    card(
+        "events",
+        count(h.events),
+        h.events.map(|n| n.to_string()),
+        "simulation events processed".into(),
+    );
+    card(
+        "orders",
+        count(h.orders),
+        h.orders.map(|n| n.to_string()),
+        h.order_events.map_or(String::new(), |n| {
+            format!("{} order events written", format::int(n as i64))
+        }),
+    );
+    card(
+        "trades",
+        format::int(h.trades as i64),
+        Some(h.trades.to_string()),
+        format!("{} shares traded", format::int(h.volume as i64)),
+    );
+    card(
+        "open → close",
+        h.open_to_close.map_or("–".into(), |r| format::pct(r, 2)),
+        h.open_to_close.map(|r| format!("{r:.6}")),
+        format!(
+            "{} → {}",
+            price(h.open_price),
+            h.close_price.map_or("no trade".into(), price)
+        ),
+    );
+    card(
+        "max drawdown",
+        h.max_drawdown
+            .as_ref()
+            .map_or("–".into(), |d| format::pct(-d.fraction, 2)),
+        h.max_drawdown
+            .as_ref()
+            .map(|d| format!("{:.6}", d.fraction)),
+        h.max_drawdown.as_ref().map_or("no trades".into(), |d| {
+            format!(
+                "last trade {} at {} → {} at {}",
+                price(d.peak_price),
+                clock.clock(d.peak_t),
+                price(d.trough_price),
+                clock.clock(d.trough_t)
+            )
+        }),
+    );
+    card(
+        "realised volatility",
+        h.volatility.as_ref().map_or("–".into(), |v| {
+            format!("{} bp / min", format::fixed(v.per_minute * 1e4, 2))
+        }),
+        h.volatility
+            .as_ref()
+            .map(|v| format!("{:.8}", v.per_minute)),
+        h.volatility
+            .as_ref()
+            .map_or("needs a book and at least 3 minutes".into(), |v| {
+                format!(
+                    "std of {} one-minute mid log returns; {} per session",
+                    v.returns,
+                    format::pct(v.per_session, 2).trim_start_matches('+')
+                )
+            }),
+    );
+    card(
+        "mean spread",
+        h.mean_spread_ticks
+            .map_or("–".into(), |s| format!("{} ticks", format::fixed(s, 2))),
+        h.mean_spread_ticks.map(|s| format!("{s:.6}")),
+        h.one_sided_fraction
+            .map_or("no two-sided book".into(), |f| {
+                format!(
+                    "time-weighted; book one-sided or empty {} of the session",
+                    format::pct(f, 1).trim_start_matches('+')
+                )
+            }),
+    );
+    card(
+        "halts",
+        format::int(h.halts as i64),
+        Some(h.halts.to_string()),
+        if h.halts > 0 {
+            format!("trading halted {} in total", format_duration(h.halted_secs))
+        } else {
+            "no trading halt".into()
+        },
+    );
+    if let Some(w) = info.wall_seconds {
+        card(
+            "wall time",
+            format!("{} s", format::fixed(w, 2)),
+            Some(format!("{w}")),
+            "simulation and Parquet output".into(),
+        );
+    }
+    o.push_str("</div>\n");
+
+    // Stress windows.
+    o.push_str("<h2>Stress windows</h2>\n");
+    if data.windows.is_empty() {
+        o.push_str("<p class=\"none\">No stress events in this scenario.</p>\n");
+    } else {
+        o.push_str(
+            "<table>\n<tr><th>name</th><th>kind</th><th>start</th><th>end</th><th>duration</th><th>parameters</th></tr>\n",
+        );
+        for w in &data.windows {
+            let _ = writeln!(
+                o,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td><code>{}</code></td></tr>",
+                esc(&w.name),
+                esc(&w.kind),
+                clock.clock(w.start),
+                clock.clock(w.end),
+                if w.end > w.start {
+                    format_duration(w.end - w.start)
+                } else {
+                    "instant".into()
+                },
+                esc(&compact_json(&w.parameters))
+            );
+        }
+        o.push_str("</table>\n");
+    }
+
+    // Market makers: the chart numbers them; here is which participant each number is.
+    let makers = series::maker_inventories(&data.trades, &data.accounts, info.length_secs());
+    if !makers.is_empty() {
+        o.push_str(
+            "<h2>Market makers</h2>\n<table>\n<tr><th>chart label</th><th>participant id</th><th>accounts</th>\
+             <th>lowest inventory</th><th>highest inventory</th><th>final inventory</th></tr>\n",
+        );
+        for (k, m) in makers.iter().enumerate() {
+            let (lo, hi) = series::extent([&m.path]).unwrap_or((0.0, 0.0));
+            let _ = writeln!(
+                o,
+                "<tr><td>maker {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+                 <td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                k + 1,
+                m.participant,
+                m.accounts,
+                format::fixed(lo, 0),
+                format::fixed(hi, 0),
+                format::int(m.final_position)
+            );
+        }
+        o.push_str("</table>\n");
+    }
+
+    // Public announcements: halts, resumes and news, as the market saw them.
+    if !data.public_events.is_empty() {
+        o.push_str("<h2>Public announcements</h2>\n<table>\n<tr><th>time</th><th>event</th><th>detail</th></tr>\n");
+        for e in &data.public_events {
+            let _ = writeln!(
+                o,
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                clock.clock(e.t),
+                esc(&e.event),
+                esc(&e.detail)
+            );
+        }
+        o.push_str("</table>\n");
+    }
+
+    o.push_str("<h2>Abuse episodes</h2>\n");
+    if !episodes.present {
+        let _ = writeln!(
+            o,
+            "<p class=\"none\">No {LABELS_DIR}/{EPISODES_FILE} in this run.</p>"
+        );
+    } else if episodes.by_kind.is_empty() {
+        let _ = writeln!(
+            o,
+            "<p>{} episodes labelled (no kind column).</p>",
+            format::int(episodes.total as i64)
+        );
+    } else {
+        o.push_str("<table>\n<tr><th>kind</th><th>episodes</th></tr>\n");
+        for (kind, n) in &episodes.by_kind {
+            let _ = writeln!(
+                o,
+                "<tr><td>{}</td><td class=\"num\">{}</td></tr>",
+                esc(kind),
+                format::int(*n as i64)
+            );
+        }
+        let _ = writeln!(
+            o,
+            "<tr><th>total</th><th class=\"num\">{}</th></tr>\n</table>",
+            format::int(episodes.total as i64)
+        );
+    }
+
+    o.push_str("<h2>Stylized facts</h2>\n");
+    match facts {
+        None => {
+            let _ = writeln!(o, "<p class=\"none\">No {FACTS_FILE} in this run.</p>");
+        }
+        Some(Value::Object(map)) => {
+            o.push_str("<table>\n<tr><th>fact</th><th>value</th></tr>\n");
+            for (k, v) in map {
+                let _ = writeln!(
+                    o,
+                    "<tr><td>{}</td><td{}>{}</td></tr>",
+                    esc(k),
+                    if v.is_number() { " class=\"num\"" } else { "" },
+                    json_cell(v)
+                );
+            }
+            o.push_str("</table>\n");
+        }
+        Some(other) => {
+            let _ = writeln!(o, "<p>{}</p>", json_cell(other));
+        }
+    }
+
+    o.push_str("<h2>Charts</h2>\n");
+    for (c, b64) in CHARTS.iter().zip(images) {
+        let _ = writeln!(
+            o,
+            "<figure id=\"{}\"><img src=\"data:image/png;base64,{b64}\" width=\"{}\" height=\"{}\" alt=\"{}\"><figcaption>{}</figcaption></figure>",
+            esc(c.file.trim_end_matches(".png")),
+            super::WIDTH,
+            super::HEIGHT,
+            esc(c.caption),
+            esc(c.caption)
+        );
+    }
+
+    o.push_str("<h2>Files</h2>\n<table>\n<tr><th>file</th><th>rows</th></tr>\n");
+    for (file, rows) in &info.row_counts {
+        let _ = writeln!(
+            o,
+            "<tr><td>{}</td><td class=\"num\">{}</td></tr>",
+            esc(file),
+            format::int(*rows as i64)
+        );
+    }
+    o.push_str("</table>\n");
+    let _ = writeln!(
+        o,
+        "<footer>Generated from the run directory by marketsim{}. Times are the session's local clock (UTC{}).</footer>\n</main>\n</body>\n</html>",
+        info.version
+            .as_ref()
+            .map(|v| format!(" {}", esc(v)))
+            .unwrap_or_default(),
+        info.utc_offset_label()
+    );
+    o
+}
+
+/// Longest array shown whole in a facts cell; longer ones (autocorrelations over 100 lags) show
+/// their head and their length, so one fact cannot turn the table into a wall of digits.
+const MAX_ARRAY_SHOWN: usize = 12;
+
+/// A JSON value for a table cell: strings as text, numbers with up to six significant digits,
+/// structures as compact JSON.
+fn json_cell(v: &Value) -> String {
+    match v {
+        Value::Array(items) if items.len() > MAX_ARRAY_SHOWN => {
+            let head: Vec<String> = items[..6]
+                .iter()
+                .map(|x| match x.as_f64() {
+                    Some(f) if !x.is_i64() && !x.is_u64() => significant(f, 4),
+                    _ => x.to_string(),
+                })
+                .collect();
+            format!(
+                "<code>[{}, …]</code> ({} values)",
+                esc(&head.join(", ")),
+                items.len()
+            )
+        }
+        Value::Null => "–".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::String(s) => esc(s),
+        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => format::int(i),
+            (None, Some(f)) => esc(&significant(f, 6)),
+            _ => esc(&n.to_string()),
+        },
+        other => format!("<code>{}</code>", esc(&other.to_string())),
+    }
+}
+
+fn significant(x: f64, digits: i32) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return x.to_string();
+    }
+    let magnitude = x.abs().log10().floor() as i32;
+    if !(-4..9).contains(&magnitude) {
+        return format!("{:.*e}", (digits - 1) as usize, x);
+    }
+    let decimals = (digits - 1 - magnitude).max(0) as usize;
+    let s = format!("{x:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// Re-serialises a JSON string compactly (the parameters column is pretty or compact depending on
+/// the writer); text that is not JSON is shown as it is.
+fn compact_json(text: &str) -> String {
+    serde_json::from_str::<Value>(text).map_or_else(|_| text.to_string(), |v| v.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_and_numbers() {
+        assert_eq!(
+            esc("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+        assert_eq!(significant(0.123456789, 6), "0.123457");
+        assert_eq!(significant(1234.5, 6), "1234.5");
+        assert_eq!(significant(2.5e-7, 3), "2.50e-7");
+        assert_eq!(json_cell(&serde_json::json!(12345)), "12,345");
+        assert_eq!(
+            json_cell(&serde_json::json!({"a": [1]})),
+            "<code>{&quot;a&quot;:[1]}</code>"
+        );
+        assert_eq!(compact_json("{ \"a\" : 1 }"), "{\"a\":1}");
+        let long: Vec<f64> = (0..100).map(|i| f64::from(i) / 3.0).collect();
+        assert_eq!(
+            json_cell(&serde_json::json!(long)),
+            "<code>[0, 0.3333, 0.6667, 1, 1.333, 1.667, …]</code> (100 values)"
+        );
+    }
+}

@@ -1,0 +1,262 @@
+//! Charts and report of a real run: every chart is a PNG of the promised size with something on
+//! it, stress windows are visibly shaded, and the report is one self-contained page that carries
+//! the charts and the run's numbers.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use base64::Engine as _;
+use marketsim::plot::{self, CHARTS, PlotError};
+use marketsim::run::{self, RunOptions};
+use marketsim::scenario;
+
+/// quick.toml (two minutes from 09:30 local) with a 20-second halt: a stress window and a
+/// HALT/RESUME pair at a known place on the x axis.
+fn scenario_text(with_halt: bool) -> String {
+    let mut text = include_str!("../scenarios/quick.toml").to_string();
+    if with_halt {
+        text.push_str(
+            "\n[[events]]\nkind = \"halt\"\nname = \"test halt\"\nat = \"09:30:30\"\nduration = \"20s\"\n",
+        );
+    }
+    text
+}
+
+fn make_run(root: &Path, with_halt: bool) -> PathBuf {
+    let path = Path::new("tests/plots-quick.toml");
+    let scenario = scenario::parse(&scenario_text(with_halt), path).expect("test scenario parses");
+    let summary = run::run(
+        &scenario,
+        &RunOptions {
+            seed: None,
+            out_root: root.to_path_buf(),
+            partitions: Vec::new(),
+        },
+    )
+    .expect("run succeeds");
+    summary.dir
+}
+
+/// Decoded RGB pixels of a PNG: (width, height, rgb bytes).
+fn decode(path: &Path) -> (u32, u32, Vec<u8>) {
+    let file = fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut reader = png::Decoder::new(std::io::BufReader::new(file))
+        .read_info()
+        .unwrap_or_else(|e| panic!("{} is not a PNG: {e}", path.display()));
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).expect("PNG frame decodes");
+    assert_eq!(info.bit_depth, png::BitDepth::Eight, "{}", path.display());
+    let channels = match info.color_type {
+        png::ColorType::Rgb => 3,
+        png::ColorType::Rgba => 4,
+        other => panic!("{}: unexpected colour type {other:?}", path.display()),
+    };
+    let rgb = buf[..info.buffer_size()]
+        .chunks_exact(channels)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
+    (info.width, info.height, rgb)
+}
+
+fn pixel(rgb: &[u8], width: u32, x: u32, y: u32) -> [u8; 3] {
+    let i = ((y * width + x) * 3) as usize;
+    [rgb[i], rgb[i + 1], rgb[i + 2]]
+}
+
+/// The most common colour of column `x` between rows `y0..y1`: the plot's background there.
+fn background(rgb: &[u8], width: u32, x: u32, rows: std::ops::Range<u32>) -> [u8; 3] {
+    let mut counts = std::collections::HashMap::new();
+    for y in rows {
+        *counts.entry(pixel(rgb, width, x, y)).or_insert(0) += 1;
+    }
+    counts.into_iter().max_by_key(|&(_, n)| n).unwrap().0
+}
+
+#[test]
+fn every_chart_is_a_png_of_the_promised_size_with_content() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = make_run(tmp.path(), true);
+    let paths = plot::render_run(&dir).expect("charts render");
+    assert_eq!(paths.len(), CHARTS.len());
+    for (path, kind) in paths.iter().zip(&CHARTS) {
+        assert_eq!(path, &dir.join(plot::PLOTS_DIR).join(kind.file));
+        let (w, h, rgb) = decode(path);
+        assert_eq!((w, h), (plot::WIDTH, plot::HEIGHT), "{}", path.display());
+        // Not blank: the luminance varies, and a real share of pixels is not background white.
+        let lum: Vec<f64> = rgb
+            .chunks_exact(3)
+            .map(|p| 0.299 * f64::from(p[0]) + 0.587 * f64::from(p[1]) + 0.114 * f64::from(p[2]))
+            .collect();
+        let mean = lum.iter().sum::<f64>() / lum.len() as f64;
+        let var = lum.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / lum.len() as f64;
+        let inked = rgb
+            .chunks_exact(3)
+            .filter(|p| p != &[255, 255, 255])
+            .count();
+        assert!(
+            var > 100.0,
+            "{}: luminance variance {var:.1}",
+            path.display()
+        );
+        assert!(
+            inked * 50 > lum.len(),
+            "{}: only {inked} non-white pixels",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn stress_windows_are_shaded_on_every_chart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let with = make_run(&tmp.path().join("with"), true);
+    let without = make_run(&tmp.path().join("without"), false);
+    plot::render_run(&with).unwrap();
+    plot::render_run(&without).unwrap();
+    // The halt runs from 30 s to 50 s of a 120 s session; sample well inside and well outside.
+    let inside = plot::x_pixel(120.0, 40.0) as u32;
+    let outside = [
+        plot::x_pixel(120.0, 15.0) as u32,
+        plot::x_pixel(120.0, 90.0) as u32,
+    ];
+    // Rows safely inside every chart's plot area, whatever the annotation band's height.
+    let rows = 220..480;
+    for kind in &CHARTS {
+        let (w, _, rgb) = decode(&with.join(plot::PLOTS_DIR).join(kind.file));
+        let shaded = background(&rgb, w, inside, rows.clone());
+        for x in outside {
+            let plain = background(&rgb, w, x, rows.clone());
+            assert_eq!(plain, [255, 255, 255], "{}: outside the window", kind.file);
+            assert_ne!(shaded, plain, "{}: no shading inside the window", kind.file);
+        }
+        // Control: the same place in a run without the window is not shaded.
+        let (w, _, rgb) = decode(&without.join(plot::PLOTS_DIR).join(kind.file));
+        assert_eq!(
+            background(&rgb, w, inside, rows.clone()),
+            [255, 255, 255],
+            "{}: shading without a stress window",
+            kind.file
+        );
+    }
+}
+
+#[test]
+fn report_is_self_contained_and_carries_charts_and_numbers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = make_run(tmp.path(), true);
+    let report = plot::write_report(&dir).expect("report is written");
+    assert_eq!(report, dir.join(plot::REPORT_FILE));
+    let html = fs::read_to_string(&report).unwrap();
+
+    assert!(!html.contains("http://") && !html.contains("https://"));
+    for attr in ["src=", "href="] {
+        for (i, _) in html.match_indices(attr) {
+            let value = &html[i + attr.len()..];
+            assert!(
+                value.starts_with("\"data:"),
+                "{attr} pointing outside a data URI: {}",
+                &value[..value.len().min(60)]
+            );
+        }
+    }
+    assert!(!html.contains("url("), "no CSS resources");
+
+    // Every chart, byte for byte, as a data URI (write_report rendered them on demand).
+    for kind in &CHARTS {
+        let png = fs::read(dir.join(plot::PLOTS_DIR).join(kind.file)).unwrap();
+        let uri = format!(
+            "src=\"data:image/png;base64,{}\"",
+            base64::engine::general_purpose::STANDARD.encode(png)
+        );
+        assert!(html.contains(&uri), "{} is not embedded", kind.file);
+    }
+
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    let trades = manifest["exchange"]["trades"].as_u64().unwrap();
+    let events = manifest["engine"]["events"].as_u64().unwrap();
+    assert!(trades > 0);
+    assert!(
+        html.contains(&format!("data-value=\"{trades}\"")),
+        "trade count"
+    );
+    assert!(
+        html.contains(&format!("data-value=\"{events}\"")),
+        "event count"
+    );
+    assert!(html.contains(&thousands(trades)), "formatted trade count");
+    assert!(
+        html.contains("Two busy minutes with every agent family"),
+        "description"
+    );
+    assert!(
+        html.contains("test halt") && html.contains("09:30:30"),
+        "stress window row"
+    );
+    assert!(html.contains("max drawdown") && html.contains("realised volatility"));
+    assert!(
+        html.contains("No labels/episodes.parquet"),
+        "absent episodes are said so"
+    );
+    assert!(html.contains("No facts.json"), "absent facts are said so");
+}
+
+#[test]
+fn report_shows_episodes_and_facts_when_present() {
+    use arrow_array::{ArrayRef, RecordBatch, StringArray, UInt64Array};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = make_run(tmp.path(), false);
+
+    let kinds: ArrayRef = Arc::new(StringArray::from(vec!["spoofing", "layering", "spoofing"]));
+    let ids: ArrayRef = Arc::new(UInt64Array::from(vec![1, 2, 3]));
+    let batch = RecordBatch::try_from_iter([("episode_id", ids), ("kind", kinds)]).unwrap();
+    let file = fs::File::create(dir.join("labels/episodes.parquet")).unwrap();
+    let mut w = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    fs::write(
+        dir.join("facts.json"),
+        r#"{"hurst_exponent": 0.5123456789, "fat_tails": true, "acf": [0.1, -0.02]}"#,
+    )
+    .unwrap();
+
+    let html = fs::read_to_string(plot::write_report(&dir).unwrap()).unwrap();
+    assert!(
+        html.contains("<td>spoofing</td><td class=\"num\">2</td>"),
+        "episodes by kind"
+    );
+    assert!(html.contains("<td>layering</td><td class=\"num\">1</td>"));
+    assert!(
+        html.contains("hurst_exponent") && html.contains("0.512346"),
+        "facts"
+    );
+    assert!(html.contains("fat_tails") && html.contains("[0.1,-0.02]"));
+    assert!(!html.contains("No facts.json"));
+}
+
+#[test]
+fn errors_name_the_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let e = plot::render_run(tmp.path()).unwrap_err();
+    assert!(matches!(e, PlotError::Io { .. }), "{e:?}");
+    assert!(e.to_string().contains("manifest.json"), "{e}");
+
+    let dir = make_run(tmp.path(), false);
+    fs::write(dir.join("market/trades.parquet"), b"not parquet").unwrap();
+    let e = plot::write_report(&dir).unwrap_err();
+    assert!(matches!(e, PlotError::Parquet { .. }), "{e:?}");
+    assert!(e.to_string().contains("trades.parquet"), "{e}");
+}
+
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
