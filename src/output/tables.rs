@@ -30,6 +30,13 @@ pub fn public_events_schema() -> SchemaRef {
     ]))
 }
 
+pub fn fundamental_schema() -> SchemaRef {
+    Arc::new(Schema::new(vec![
+        Field::new("timestamp", timestamp_type(), false),
+        Field::new("value", arrow_schema::DataType::Float64, false),
+    ]))
+}
+
 pub fn stress_windows_schema() -> SchemaRef {
     Arc::new(Schema::new(vec![
         Field::new("name", arrow_schema::DataType::Utf8, false),
@@ -40,13 +47,15 @@ pub fn stress_windows_schema() -> SchemaRef {
     ]))
 }
 
-/// Writes `market/public_events.parquet` and `labels/stress_windows.parquet` into `run_dir`, sorted
-/// by time, and returns their row counts keyed by path relative to `run_dir`.
+/// Writes `market/public_events.parquet`, `labels/stress_windows.parquet` and
+/// `labels/fundamental.parquet` (the value path, ground truth no participant sees) into `run_dir`,
+/// and returns their row counts keyed by path relative to `run_dir`.
 pub fn write_event_tables(
     run_dir: &Path,
     cfg: &WriterConfig,
     public: &[PublicEventRecord],
     windows: &[StressWindowRecord],
+    fundamental: &[(Nanos, f64)],
 ) -> Result<RowCounts, OutputError> {
     let conv = Convert::new(cfg.session_start_epoch_ns, cfg.tick_size);
     let ts = |t: Nanos, path: &Path| {
@@ -100,6 +109,18 @@ pub fn write_event_tables(
     ];
     write_table(&path, stress_windows_schema(), columns, cfg)?;
     counts.insert(rel, windows.len() as u64);
+
+    let rel = format!("{LABELS_DIR}/fundamental.parquet");
+    let path = run_dir.join(&rel);
+    let mut time = TimestampNanosecondBuilder::new().with_timezone("UTC");
+    let mut value = arrow_array::builder::Float64Builder::new();
+    for &(t, v) in fundamental {
+        time.append_value(ts(t, &path)?);
+        value.append_value(v);
+    }
+    let columns: Vec<ArrayRef> = vec![Arc::new(time.finish()), Arc::new(value.finish())];
+    write_table(&path, fundamental_schema(), columns, cfg)?;
+    counts.insert(rel, fundamental.len() as u64);
     Ok(counts)
 }
 

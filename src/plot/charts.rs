@@ -82,8 +82,13 @@ fn price(data: &RunData) -> TimeChart {
         .map_or_else(Vec::new, |b| series::mid(b, end));
     let last = series::last_trade(&data.trades, end);
     let tick = info.tick_size;
+    let value: Segments = if data.fundamental.is_empty() {
+        Vec::new()
+    } else {
+        vec![data.fundamental.clone()]
+    };
     let y_range = padded(
-        series::extent([&mid, &last]),
+        series::extent([&mid, &last, &value]),
         0.06,
         10.0 * tick,
         (info.open_price, info.open_price),
@@ -108,9 +113,21 @@ fn price(data: &RunData) -> TimeChart {
             segments: mid,
         });
     }
+    if !value.is_empty() {
+        lines.push(Line {
+            label: Some("fundamental value (hidden from traders)".into()),
+            color: style::FUNDAMENTAL,
+            alpha: 0.9,
+            width: 1,
+            segments: value,
+        });
+    }
     let decimals = format::tick_decimals(tick);
     TimeChart {
-        title: format!("Price of {}: mid and last trade", symbol(data)),
+        title: format!(
+            "Price of {}: mid, last trade and fundamental value",
+            symbol(data)
+        ),
         y_desc: "Price (currency per share)".into(),
         y_range,
         y_scale: Scale::Linear,

@@ -88,6 +88,8 @@ pub struct RunData {
     pub accounts: Vec<Account>,
     pub public_events: Vec<PublicEvent>,
     pub windows: Vec<StressWindow>,
+    /// The fundamental value (ground truth from labels/): (session seconds, value).
+    pub fundamental: Vec<(f64, f64)>,
 }
 
 impl RunData {
@@ -116,6 +118,18 @@ impl RunData {
         } else {
             Vec::new()
         };
+        let fundamental_path = run_dir.join(LABELS_DIR).join("fundamental.parquet");
+        let fundamental = if fundamental_path.exists() {
+            let table = Table::read(&fundamental_path, &["timestamp", "value"])?;
+            let t = seconds(table.timestamps("timestamp")?, &info);
+            let v = table.f64s("value")?;
+            t.into_iter()
+                .zip(v)
+                .filter_map(|(t, v)| Some((t, v?)))
+                .collect()
+        } else {
+            Vec::new()
+        };
         Ok(RunData {
             info,
             trades,
@@ -123,6 +137,7 @@ impl RunData {
             accounts,
             public_events,
             windows,
+            fundamental,
         })
     }
 }

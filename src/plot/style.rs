@@ -43,6 +43,8 @@ pub const NEWS: RGBColor = RGBColor(140, 60, 170);
 
 pub const MID: RGBColor = RGBColor(31, 100, 180);
 pub const LAST_TRADE: RGBColor = RGBColor(230, 100, 10);
+/// Ground truth, drawn thin and dark so it reads as a reference line.
+pub const FUNDAMENTAL: RGBColor = RGBColor(40, 40, 40);
 pub const SPREAD: RGBColor = RGBColor(31, 100, 180);
 pub const SPREAD_MEAN: RGBColor = RGBColor(10, 40, 100);
 pub const BID: RGBColor = RGBColor(30, 140, 60);

@@ -195,11 +195,23 @@ pub fn run_with(
         })
         .collect();
     let public = sim.exchange().public_events();
+    // The value path at its own resolution, but no finer than a second: enough to plot and to
+    // compare with prices, and small whatever the scenario's step.
+    let path = sim.fundamental();
+    let every = (1_000_000_000 / path.step().0.max(1)).max(1) as usize;
+    let fundamental: Vec<(Nanos, f64)> = path
+        .values()
+        .iter()
+        .enumerate()
+        .step_by(every)
+        .map(|(k, &v)| (Nanos(k as u64 * path.step().0), v))
+        .collect();
     row_counts.extend(output::write_event_tables(
         dir.path(),
         &cfg,
         public,
         &windows,
+        &fundamental,
     )?);
 
     let tick = scenario.market.tick_size;

@@ -40,6 +40,7 @@ EXPECTED = {
 }
 
 LABELS = {
+    "fundamental": [("timestamp", TS), ("value", F64)],
     "stress_windows": [
         ("name", pa.string()), ("kind", DICT), ("start", TS), ("end", TS), ("parameters", pa.string()),
     ],
