@@ -376,11 +376,11 @@ fn print_summary(s: &RunSummary) {
         ),
         None => println!("  price: {:.4} at the open, no trades", s.open_price),
     }
-    println!(
-        "  output: {}  (report: {})",
-        s.dir.display(),
-        s.dir.join(plot::REPORT_FILE).display()
-    );
+    println!("  output: {}", s.dir.display());
+    let report = s.dir.join(plot::REPORT_FILE);
+    if report.is_file() {
+        println!("  report: {}", report.display());
+    }
     for (file, rows) in s.row_counts.iter() {
         println!("    {file:<32} {rows:>10} rows");
     }
