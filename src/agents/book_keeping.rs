@@ -179,14 +179,6 @@ impl OpenOrders {
     pub fn cash_ticks(&self) -> i64 {
         self.cash_ticks
     }
-
-    /// Shares on live orders of one side: what the position would become if they all filled.
-    pub fn pending(&self, side: Side) -> i64 {
-        self.live()
-            .filter(|o| o.side == side)
-            .map(|o| o.remaining.0 as i64)
-            .sum()
-    }
 }
 
 #[cfg(test)]

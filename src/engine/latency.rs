@@ -47,11 +47,6 @@ impl Link {
         self.last_arrival = t;
         t
     }
-
-    /// The nominal one-way delay, for agents that read delayed market data.
-    pub fn params(&self) -> LinkParams {
-        self.params
-    }
 }
 
 #[cfg(test)]

@@ -83,10 +83,6 @@ impl<T: Copy> EventQueue<T> {
         ))
     }
 
-    pub fn peek_time(&self) -> Option<Nanos> {
-        self.heap.peek().map(|k| Nanos((k.order >> 64) as u64))
-    }
-
     pub fn len(&self) -> usize {
         self.heap.len()
     }
