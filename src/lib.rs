@@ -12,6 +12,7 @@ pub mod engine;
 pub mod environment;
 pub mod exchange;
 pub mod facts;
+pub mod fraud;
 pub mod output;
 pub mod plot;
 pub mod rng;

@@ -21,6 +21,8 @@ pub enum Domain {
     Fundamental = 3,
     /// Opaque account and participant ids.
     Ids = 4,
+    /// Label noise and the benign links between honest accounts.
+    Labels = 5,
 }
 
 /// The stream for `(seed, domain, id)`. ChaCha's 64-bit stream parameter carries domain and id; the key

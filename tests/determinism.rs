@@ -62,8 +62,9 @@ fn same_seed_gives_byte_identical_parquet_and_another_seed_differs() {
     );
     assert_eq!(
         fa.len(),
-        7,
-        "orders, trades, book, accounts, public events, stress windows, fundamental"
+        13,
+        "market: orders, trades, book, accounts, entity links, public events; labels: order and trade \
+         labels, episodes, account labels, splits, stress windows, fundamental"
     );
     for ((name, x), (_, y)) in fa.iter().zip(&fb) {
         assert!(x == y, "{name} differs between two runs with the same seed");

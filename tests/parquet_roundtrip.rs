@@ -271,6 +271,8 @@ fn without_book_no_book_file_is_written() {
     assert_eq!(
         names,
         [
+            "labels/order_labels.parquet",
+            "labels/trade_labels.parquet",
             "market/accounts.parquet",
             "market/orders.parquet",
             "market/trades.parquet"
@@ -286,7 +288,7 @@ fn empty_run_gives_readable_empty_files() {
         .unwrap()
         .finish()
         .unwrap();
-    assert!(counts.values().all(|&n| n == 0) && counts.len() == 4);
+    assert!(counts.values().all(|&n| n == 0) && counts.len() == 6);
     let file = std::fs::File::open(dir.path().join(MARKET_DIR).join("orders.parquet")).unwrap();
     let builder =
         parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file).unwrap();

@@ -196,7 +196,7 @@ fn report_is_self_contained_and_carries_charts_and_numbers() {
     );
     assert!(html.contains("max drawdown") && html.contains("realised volatility"));
     assert!(
-        html.contains("No labels/episodes.parquet"),
+        html.contains("No manipulation episodes in this run."),
         "absent episodes are said so"
     );
     assert!(html.contains("No facts.json"), "absent facts are said so");

@@ -92,7 +92,7 @@ fn full_flow_publishes_complete_run() {
     write_manifest(run.path(), &manifest).unwrap();
     let published = run.commit().unwrap();
 
-    assert_eq!(entries(&published), ["manifest.json", "market"]);
+    assert_eq!(entries(&published), ["labels", "manifest.json", "market"]);
     let text = fs::read_to_string(published.join(MANIFEST_FILE)).unwrap();
     let m: Value = serde_json::from_str(&text).unwrap();
     let orders = &m["files"]["market/orders.parquet"];

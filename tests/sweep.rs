@@ -81,7 +81,7 @@ fn one_thread_two_threads_and_two_shards_write_identical_runs() {
     }
 
     let (f1, f2, fs_) = (run_files(&one), run_files(&two), run_files(&sharded));
-    assert_eq!(f1.len(), 6 * 7, "six runs of seven files each");
+    assert_eq!(f1.len(), 6 * 13, "six runs of thirteen files each");
     assert!(
         f1.keys()
             .any(|k| k.starts_with("quick/agents_noise_count=80/seed=3")),

@@ -2,6 +2,7 @@
 //! reported back. Small linear vectors: an agent has a handful of live orders at most.
 
 use super::{AgentCtx, DoneReason, Report, RequestKind};
+use crate::fraud::Label;
 use crate::types::{OrderId, OrderKind, Price, Qty, Side};
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -13,6 +14,10 @@ pub struct OwnOrder {
     pub remaining: Qty,
     /// A cancel was sent; the order may still fill until the cancel lands.
     pub cancel_sent: bool,
+    /// The account slot it was sent on (0 for agents with one account).
+    pub slot: u8,
+    /// What a manipulator sent it for (its label's role); empty for honest orders.
+    pub role: &'static str,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -34,7 +39,24 @@ impl OpenOrders {
         qty: Qty,
     ) -> OrderId {
         let id = ctx.submit(side, kind, price, qty);
-        self.sent(id, side, kind, price, qty);
+        self.sent(id, side, kind, price, qty, 0, "");
+        id
+    }
+
+    /// Sends a manipulator's order on account `slot`, labeled at creation.
+    #[allow(clippy::too_many_arguments)]
+    pub fn submit_labeled(
+        &mut self,
+        ctx: &mut AgentCtx,
+        slot: u8,
+        label: Label,
+        side: Side,
+        kind: OrderKind,
+        price: Price,
+        qty: Qty,
+    ) -> OrderId {
+        let id = ctx.submit_labeled(slot, label, side, kind, price, qty);
+        self.sent(id, side, kind, price, qty, slot, label.role);
         id
     }
 
@@ -50,7 +72,17 @@ impl OpenOrders {
     }
 
     /// Records an order the agent just sent; only resting kinds are kept (IOC/market leave at once).
-    fn sent(&mut self, id: OrderId, side: Side, kind: OrderKind, price: Price, qty: Qty) {
+    #[allow(clippy::too_many_arguments)]
+    fn sent(
+        &mut self,
+        id: OrderId,
+        side: Side,
+        kind: OrderKind,
+        price: Price,
+        qty: Qty,
+        slot: u8,
+        role: &'static str,
+    ) {
         if matches!(kind, OrderKind::Limit | OrderKind::PostOnly) {
             self.orders.push(OwnOrder {
                 id,
@@ -59,6 +91,8 @@ impl OpenOrders {
                 price,
                 remaining: qty,
                 cancel_sent: false,
+                slot,
+                role,
             });
         }
     }
@@ -188,8 +222,24 @@ mod tests {
     #[test]
     fn fills_move_position_and_cash_and_retire_orders() {
         let mut book = OpenOrders::default();
-        book.sent(OrderId(1), Side::Buy, OrderKind::Limit, Price(100), Qty(10));
-        book.sent(OrderId(2), Side::Sell, OrderKind::Market, Price(0), Qty(5));
+        book.sent(
+            OrderId(1),
+            Side::Buy,
+            OrderKind::Limit,
+            Price(100),
+            Qty(10),
+            0,
+            "",
+        );
+        book.sent(
+            OrderId(2),
+            Side::Sell,
+            OrderKind::Market,
+            Price(0),
+            Qty(5),
+            0,
+            "",
+        );
         assert_eq!(book.live_count(), 1, "market orders never rest");
         book.apply(&Report::Filled {
             id: OrderId(1),

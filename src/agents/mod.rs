@@ -13,9 +13,10 @@ pub use book_keeping::{OpenOrders, OwnOrder};
 
 use crate::environment::FundamentalPath;
 use crate::exchange::market_data::Quote;
+use crate::fraud::{EpisodeId, Label, Ledger, Push, Typology};
 use crate::rng::{self, SimRng};
 use crate::stress::{Liquidity, StressSchedule};
-use crate::types::{Nanos, OrderId, OrderKind, Price, Qty, Side};
+use crate::types::{AccountId, Nanos, OrderId, OrderKind, Price, Qty, Side};
 
 /// What an agent asks the exchange to do. Ids are assigned when the request is sent, so the agent can
 /// refer to an order (e.g. cancel it) before its acknowledgement would have come back.
@@ -134,41 +135,128 @@ pub struct AgentCtx<'a> {
     pub(crate) fundamental: &'a FundamentalPath,
     pub(crate) news_delays: &'a [Nanos],
     pub(crate) stress: &'a StressSchedule,
-    pub(crate) requests: &'a mut Vec<Request>,
+    /// What the agent sends, each on one of its accounts (0: its own; manipulators hold more).
+    pub(crate) requests: &'a mut Vec<Outgoing>,
     pub(crate) next_order_id: &'a mut u64,
     pub(crate) wake: &'a mut Option<Nanos>,
+    /// Ground truth: manipulators register each order's label here as they create it.
+    pub(crate) ledger: &'a mut Ledger,
+    /// The agent's accounts, by slot.
+    pub(crate) accounts: &'a [AccountId],
+    /// How strongly a public promotion currently pulls uninformed traders to the buy side (0: none).
+    pub(crate) hype: f64,
 }
+
+/// A request and the slot of the account it goes out on.
+pub type Outgoing = (u8, Request);
 
 impl AgentCtx<'_> {
     pub fn submit(&mut self, side: Side, kind: OrderKind, price: Price, qty: Qty) -> OrderId {
+        self.submit_via(0, side, kind, price, qty)
+    }
+
+    /// Sends a new order on the account in `slot` (see [`AgentCtx::accounts`]).
+    pub fn submit_via(
+        &mut self,
+        slot: u8,
+        side: Side,
+        kind: OrderKind,
+        price: Price,
+        qty: Qty,
+    ) -> OrderId {
         *self.next_order_id += 1;
         let id = OrderId(*self.next_order_id);
-        self.requests.push(Request::New {
+        let request = Request::New {
             id,
             side,
             kind,
             price,
             qty,
-        });
+        };
+        self.requests.push((slot, request));
         id
     }
 
+    /// A manipulator's order: the label is fixed here, when the order is created, and every event
+    /// and trade of the order inherits it — ground truth by construction, never inferred later.
+    #[allow(clippy::too_many_arguments)]
+    pub fn submit_labeled(
+        &mut self,
+        slot: u8,
+        label: Label,
+        side: Side,
+        kind: OrderKind,
+        price: Price,
+        qty: Qty,
+    ) -> OrderId {
+        let id = self.submit_via(slot, side, kind, price, qty);
+        self.ledger.label(id, label);
+        id
+    }
+
+    /// Cancels on the account the order was sent on.
     pub fn cancel(&mut self, order: &OwnOrder) {
-        self.requests.push(Request::Cancel {
+        let request = Request::Cancel {
             id: order.id,
             side: order.side,
             kind: order.kind,
-        });
+        };
+        self.requests.push((order.slot, request));
     }
 
     pub fn modify(&mut self, order: &OwnOrder, price: Price, qty: Qty) {
-        self.requests.push(Request::Modify {
+        let request = Request::Modify {
             id: order.id,
             side: order.side,
             kind: order.kind,
             price,
             qty,
-        });
+        };
+        self.requests.push((order.slot, request));
+    }
+
+    /// The agent's accounts, by slot: an honest agent has one; a manipulator may control several
+    /// (nominee accounts of one beneficial owner).
+    pub fn accounts(&self) -> &[AccountId] {
+        self.accounts
+    }
+
+    /// Opens a manipulation episode now; its id labels the orders that follow.
+    pub fn begin_episode(
+        &mut self,
+        typology: Typology,
+        push: Push,
+        difficulty: f64,
+        params: String,
+    ) -> EpisodeId {
+        self.ledger
+            .begin_episode(typology, push, self.now, self.accounts, difficulty, params)
+    }
+
+    /// Marks the start of a named phase of an open episode.
+    pub fn phase(&mut self, episode: EpisodeId, phase: &'static str) {
+        self.ledger.phase(episode, phase, self.now);
+    }
+
+    pub fn end_episode(&mut self, episode: EpisodeId) {
+        self.ledger.end_episode(episode, self.now);
+    }
+
+    /// Publishes a headline to the whole market (a stock promotion): it reaches `public_events` and,
+    /// for `hype_for`, pulls uninformed traders towards buying.
+    pub fn promote(&mut self, headline: String, hype: f64, hype_for: Nanos) {
+        self.ledger.promote(self.now, headline, hype, hype_for);
+    }
+
+    /// The side an uninformed trader picks: a fair coin, tilted to buying while a promotion runs
+    /// (the coin alone otherwise, so runs without promotions draw exactly as before).
+    pub fn uninformed_side(&self, rng: &mut SimRng) -> Side {
+        let buy = if self.hype == 0.0 {
+            rng::coin(rng)
+        } else {
+            rng::open01(rng) < 0.5 + self.hype / 2.0
+        };
+        if buy { Side::Buy } else { Side::Sell }
     }
 
     /// Asks to be woken at `t` (replacing an earlier request made in this callback).

@@ -80,11 +80,7 @@ impl Agent for NoiseAgent {
             }
             return;
         }
-        let side = if rng::coin(&mut self.rng) {
-            Side::Buy
-        } else {
-            Side::Sell
-        };
+        let side = ctx.uninformed_side(&mut self.rng);
         let qty = ctx
             .market
             .draw_size(&mut self.rng, p.size_median, p.size_sigma);

@@ -1,16 +1,19 @@
 //! A stand-alone harness to drive one agent without an engine: for unit tests and the agent benches.
 
-use super::{AgentCtx, MarketInfo, Request};
+use super::{AgentCtx, MarketInfo, Outgoing, Request};
 use crate::environment::FundamentalPath;
 use crate::exchange::market_data::Quote;
+use crate::fraud::Ledger;
 use crate::scenario::Fundamental;
 use crate::stress::StressSchedule;
-use crate::types::{Nanos, Price, Qty};
+use crate::types::{AccountId, Nanos, Price, Qty};
 
 pub struct Harness {
     pub market: MarketInfo,
     pub fundamental: FundamentalPath,
-    pub requests: Vec<Request>,
+    pub requests: Vec<Outgoing>,
+    pub ledger: Ledger,
+    pub accounts: Vec<AccountId>,
     pub next_order_id: u64,
     pub wake: Option<Nanos>,
     pub stress: StressSchedule,
@@ -43,6 +46,8 @@ impl Harness {
                 0.01,
             ),
             requests: Vec::new(),
+            ledger: Ledger::default(),
+            accounts: vec![AccountId(1)],
             next_order_id: 0,
             wake: None,
             stress: StressSchedule::default(),
@@ -60,10 +65,18 @@ impl Harness {
             requests: &mut self.requests,
             next_order_id: &mut self.next_order_id,
             wake: &mut self.wake,
+            ledger: &mut self.ledger,
+            accounts: &self.accounts,
+            hype: 0.0,
         }
     }
 
     pub fn take_requests(&mut self) -> Vec<Request> {
+        self.requests.drain(..).map(|(_, r)| r).collect()
+    }
+
+    /// Requests with the slot of the account each goes out on.
+    pub fn take_outgoing(&mut self) -> Vec<Outgoing> {
         std::mem::take(&mut self.requests)
     }
 }
@@ -76,6 +89,7 @@ pub fn quote(bid: i64, ask: i64) -> Quote {
         ask: Some((Price(ask), Qty(500))),
         last_trade: None,
         volume: 0,
+        new_orders: 0,
         halted: false,
     }
 }

@@ -15,6 +15,7 @@ use crate::agents::{Agent, MarketInfo};
 use crate::environment::{FundamentalPath, NewsJump, Shocks};
 use crate::exchange::accounts::Accounts;
 use crate::exchange::{Exchange, ExchangeConfig};
+use crate::fraud::Ledger;
 use crate::rng::{self, Domain, SimRng};
 use crate::scenario::{AgentParams, EventKind, Latency, LatencyParams, Scenario};
 use crate::stress::StressSchedule;
@@ -26,7 +27,7 @@ use rand::Rng;
 
 /// The stream id of the `k`-th agent of group `g`. Keyed by group and rank rather than by a global
 /// index, so growing one group leaves every other group's random draws untouched.
-fn stream_id(group: usize, k: u32) -> u64 {
+pub(super) fn stream_id(group: usize, k: u32) -> u64 {
     ((group as u64) << 32) | k as u64
 }
 
@@ -54,24 +55,45 @@ fn opaque_id(rng: &mut SimRng, taken: &mut BTreeSet<u64>) -> u64 {
 const STRESS_STREAMS: usize = 1 << 15;
 
 /// Hands out seats: opaque ids drawn from each agent's id stream, unique across the run.
-struct Seating {
-    seed: u64,
+pub(super) struct Seating {
+    pub seed: u64,
     accounts: BTreeSet<u64>,
     participants: BTreeSet<u64>,
 }
 
 impl Seating {
-    fn seat(
+    pub fn seat(
         &mut self,
         sid: u64,
         family: &'static str,
         latency: &Latency,
         news_delays: Vec<Nanos>,
     ) -> Seat {
+        self.seat_with(sid, family, latency, news_delays, 1)
+    }
+
+    /// A seat with `n` accounts, each looking like an unrelated participant's (nominees).
+    pub fn seat_with(
+        &mut self,
+        sid: u64,
+        family: &'static str,
+        latency: &Latency,
+        news_delays: Vec<Nanos>,
+        n: usize,
+    ) -> Seat {
         let mut ids = rng::stream(self.seed, Domain::Ids, sid);
+        let mut accounts = Vec::with_capacity(n);
+        let mut participants = Vec::with_capacity(n);
+        for _ in 0..n.max(1) {
+            accounts.push(AccountId(opaque_id(&mut ids, &mut self.accounts)));
+            participants.push(opaque_id(&mut ids, &mut self.participants));
+        }
         Seat {
-            account: AccountId(opaque_id(&mut ids, &mut self.accounts)),
-            participant: opaque_id(&mut ids, &mut self.participants),
+            account: accounts[0],
+            participant: participants[0],
+            owner: participants[0],
+            accounts,
+            participants,
             family,
             to_exchange: Link::new(link(&latency.order_entry)),
             from_exchange: Link::new(link(&latency.order_entry)),
@@ -189,14 +211,37 @@ pub fn build(scenario: &Scenario, seed: u64) -> Simulation {
         agents.push(agent);
     }
 
+    let mut links = Vec::new();
+    super::abuse::cast(
+        scenario,
+        seed,
+        &mut seating,
+        &mut agents,
+        &mut seats,
+        &mut links,
+    );
+
     let owners: Vec<AccountId> = seats.iter().map(|s: &Seat| s.account).collect();
+    let mut accounts = Accounts::new(&owners);
+    for (i, seat) in seats.iter().enumerate() {
+        for &extra in &seat.accounts[1..] {
+            accounts.add_account(extra, AgentId(i as u32));
+        }
+    }
+    let mut ledger = Ledger::new(scenario.labels.noise.clone(), seed);
+    ledger.set_owners(
+        seats
+            .iter()
+            .flat_map(|s| s.accounts.iter().map(|&a| (a, s.owner)))
+            .collect(),
+    );
     let mut exchange = Exchange::new(
         ExchangeConfig {
             lot_size: scenario.market.lot_size,
             depth_levels: scenario.output.depth_levels,
             initial_price: market.initial_price,
         },
-        Accounts::new(&owners),
+        accounts,
     );
     let mut queue = EventQueue::with_capacity(agents.len() * 4);
     let mut news_seen = 0;
@@ -254,5 +299,8 @@ pub fn build(scenario: &Scenario, seed: u64) -> Simulation {
         reports: Vec::with_capacity(64),
         next_order_id: 0,
         stats: EngineStats::default(),
+        ledger,
+        links,
+        hype: (Nanos::ZERO, 0.0),
     }
 }

@@ -3,16 +3,18 @@
 //! exchange halting or resuming. Every message between an agent and the exchange crosses that
 //! agent's latency links.
 
+mod abuse;
 mod build;
 pub mod latency;
 pub mod queue;
 
 pub use build::build;
 
-use crate::agents::{Agent, AgentCtx, MarketInfo, Report, Request};
+use crate::agents::{Agent, AgentCtx, MarketInfo, Outgoing, Report, Request};
 use crate::environment::FundamentalPath;
 use crate::exchange::Exchange;
 use crate::exchange::recorder::MarketRecorder;
+use crate::fraud::{Labeling, Ledger};
 use crate::rng::SimRng;
 use crate::stress::{LinkKind, StressSchedule};
 use crate::types::{AccountId, AgentId, Nanos};
@@ -22,7 +24,8 @@ use queue::EventQueue;
 #[derive(Copy, Clone, Debug)]
 enum Event {
     Wake(AgentId),
-    Arrive(AgentId, Request),
+    /// A request from one of the agent's accounts (by slot) reaches the exchange.
+    Arrive(AgentId, u8, Request),
     Report(AgentId, Report),
     /// A news announcement reaches an agent that reads news.
     News(AgentId),
@@ -33,8 +36,14 @@ enum Event {
 
 /// An agent's place in the world: its account and its network.
 pub struct Seat {
+    /// The agent's own account: `accounts[0]`.
     pub account: AccountId,
     pub participant: u64,
+    /// Every account the agent trades through, by slot; with the participant id each shows.
+    pub accounts: Vec<AccountId>,
+    pub participants: Vec<u64>,
+    /// Who ultimately owns the accounts (ground truth; opaque, never written to `market/`).
+    pub owner: u64,
     pub family: &'static str,
     to_exchange: Link,
     from_exchange: Link,
@@ -68,10 +77,15 @@ pub struct Simulation {
     fundamental: FundamentalPath,
     market: MarketInfo,
     stress: StressSchedule,
-    requests: Vec<Request>,
+    requests: Vec<Outgoing>,
     reports: Vec<(AgentId, Report)>,
     next_order_id: u64,
     stats: EngineStats,
+    ledger: Ledger,
+    /// Links between accounts that a surveillance desk would know: (account, linked account, kind).
+    links: Vec<(AccountId, AccountId, &'static str)>,
+    /// Until when, and how strongly, a promotion tilts uninformed traders to buying.
+    hype: (Nanos, f64),
 }
 
 impl Simulation {
@@ -93,6 +107,15 @@ impl Simulation {
 
     pub fn stats(&self) -> EngineStats {
         self.stats
+    }
+
+    /// The ground truth: labels and episodes.
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    pub fn entity_links(&self) -> &[(AccountId, AccountId, &'static str)] {
+        &self.links
     }
 
     /// Runs the session from the open to the close. Events scheduled at or after the close never
@@ -130,10 +153,20 @@ impl Simulation {
                 }
                 Event::Report(agent, report) => self.callback(now, agent, Callback::Report(report)),
                 Event::News(agent) => self.callback(now, agent, Callback::News),
-                Event::Arrive(agent, request) => {
-                    let account = self.seats[agent.0 as usize].account;
-                    self.exchange
-                        .handle(now, agent, account, request, rec, &mut self.reports);
+                Event::Arrive(agent, slot, request) => {
+                    let account = self.seats[agent.0 as usize].accounts[slot as usize];
+                    let mut labeled = Labeling {
+                        inner: &mut *rec,
+                        ledger: &mut self.ledger,
+                    };
+                    self.exchange.handle(
+                        now,
+                        agent,
+                        account,
+                        request,
+                        &mut labeled,
+                        &mut self.reports,
+                    );
                     for (owner, report) in self.reports.drain(..) {
                         let seat = &mut self.seats[owner.0 as usize];
                         let m =
@@ -160,6 +193,7 @@ impl Simulation {
                 return false;
             }
         }
+        self.ledger.close_all(close);
         !rec.failed()
     }
 
@@ -184,6 +218,9 @@ impl Simulation {
             requests: &mut self.requests,
             next_order_id: &mut self.next_order_id,
             wake: &mut wake,
+            ledger: &mut self.ledger,
+            accounts: &seat.accounts,
+            hype: if now < self.hype.0 { self.hype.1 } else { 0.0 },
         };
         let a = &mut self.agents[agent.0 as usize];
         match callback {
@@ -195,14 +232,20 @@ impl Simulation {
         if let Some(t) = wake {
             self.queue.push(t, Event::Wake(agent));
         }
+        if self.ledger.has_promotions() {
+            for p in self.ledger.take_promotions() {
+                self.exchange.announce(p.at, "PROMOTION", p.headline);
+                self.hype = (p.until, p.hype);
+            }
+        }
         let slow_entry = self
             .stress
             .latency_multiplier(now, seat.family, LinkKind::OrderEntry);
-        for request in self.requests.drain(..) {
+        for (slot, request) in self.requests.drain(..) {
             let at = seat
                 .to_exchange
                 .arrival(now, &mut seat.latency_rng, slow_entry);
-            self.queue.push(at, Event::Arrive(agent, request));
+            self.queue.push(at, Event::Arrive(agent, slot, request));
             self.stats.requests += 1;
             self.stats.request_delay_ns += (at - now).0;
         }

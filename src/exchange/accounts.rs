@@ -36,6 +36,15 @@ impl Accounts {
         }
     }
 
+    /// Adds a further account of `agent` (a manipulator's nominee accounts): it settles into the
+    /// agent's holding.
+    pub fn add_account(&mut self, account: AccountId, agent: AgentId) {
+        match self.by_id.binary_search_by_key(&account, |e| e.0) {
+            Ok(_) => panic!("account ids must be unique"),
+            Err(i) => self.by_id.insert(i, (account, agent)),
+        }
+    }
+
     pub fn agent_of(&self, account: AccountId) -> Option<AgentId> {
         self.by_id
             .binary_search_by_key(&account, |e| e.0)

@@ -16,6 +16,8 @@ pub struct Quote {
     pub last_trade: Option<Price>,
     /// Shares traded since the open.
     pub volume: u64,
+    /// Orders accepted since the open (as of this quote): the market's message activity.
+    pub new_orders: u64,
     /// Trading is halted: new orders would be rejected.
     pub halted: bool,
 }

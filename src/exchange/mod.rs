@@ -510,6 +510,7 @@ impl Exchange {
             ask: self.prev_asks.first().copied(),
             last_trade: self.last_trade.or(Some(self.cfg.initial_price)),
             volume: self.stats.volume,
+            new_orders: self.stats.new_orders,
             halted: self.halt.halted(),
         };
         let latest = self.history.latest();

@@ -1,13 +1,18 @@
 //! Where the exchange sends what the market observes. The run writes it to Parquet; tests and benches
 //! keep it in memory or drop it.
 
-use crate::output::records::{BookRecord, OrderEventRecord, TradeRecord};
+use crate::output::records::{
+    BookRecord, OrderEventRecord, OrderLabelRecord, TradeLabelRecord, TradeRecord,
+};
 use crate::types::{Nanos, Price, Qty};
 
 pub trait MarketRecorder {
     fn order_event(&mut self, r: &OrderEventRecord);
     fn trade(&mut self, r: &TradeRecord);
     fn book(&mut self, r: &BookRecord<'_>);
+    /// Ground truth of an order event, right after the event itself (see `fraud::Labeling`).
+    fn order_label(&mut self, _r: &OrderLabelRecord) {}
+    fn trade_label(&mut self, _r: &TradeLabelRecord) {}
     /// True once recording failed (e.g. disk full): the engine stops early rather than simulate into
     /// the void. Recorders that cannot fail keep the default.
     fn failed(&self) -> bool {
@@ -39,6 +44,8 @@ pub struct MemoryRecorder {
     pub orders: Vec<OrderEventRecord>,
     pub trades: Vec<TradeRecord>,
     pub books: Vec<BookRow>,
+    pub order_labels: Vec<OrderLabelRecord>,
+    pub trade_labels: Vec<TradeLabelRecord>,
 }
 
 impl MarketRecorder for MemoryRecorder {
@@ -55,5 +62,11 @@ impl MarketRecorder for MemoryRecorder {
             bids: r.bids.to_vec(),
             asks: r.asks.to_vec(),
         });
+    }
+    fn order_label(&mut self, r: &OrderLabelRecord) {
+        self.order_labels.push(r.clone());
+    }
+    fn trade_label(&mut self, r: &TradeLabelRecord) {
+        self.trade_labels.push(r.clone());
     }
 }

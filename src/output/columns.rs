@@ -6,15 +6,18 @@ use std::sync::Arc;
 
 use arrow_array::builder::ArrayBuilder;
 use arrow_array::builder::{
-    Float64Builder, Int32Builder, Int64Builder, StringDictionaryBuilder,
-    TimestampNanosecondBuilder, UInt64Builder,
+    BooleanBuilder, Float64Builder, Int32Builder, Int64Builder, StringDictionaryBuilder,
+    TimestampNanosecondBuilder, UInt32Builder, UInt64Builder,
 };
 use arrow_array::types::Int32Type;
 use arrow_array::{ArrayRef, DictionaryArray, RecordBatch, StringArray};
 use arrow_schema::{ArrowError, SchemaRef};
 
 use super::convert::Convert;
-use super::records::{AccountRecord, BookRecord, OrderEventRecord, OrderEventType, TradeRecord};
+use super::records::{
+    AccountRecord, BookRecord, OrderEventRecord, OrderEventType, OrderLabelRecord,
+    TradeLabelRecord, TradeRecord,
+};
 use super::schema;
 use crate::types::{OrderKind, Side};
 
@@ -331,6 +334,140 @@ impl BookColumns {
         columns.push(Arc::new(self.timestamp.finish()));
         self.bids.finish_into(&mut columns);
         self.asks.finish_into(&mut columns);
+        RecordBatch::try_new(self.schema.clone(), columns)
+    }
+}
+
+pub(crate) struct OrderLabelsColumns {
+    schema: SchemaRef,
+    event_id: UInt64Builder,
+    timestamp: TimestampNanosecondBuilder,
+    order_id: UInt64Builder,
+    is_abusive: BooleanBuilder,
+    typology: StringDictionaryBuilder<Int32Type>,
+    episode_id: UInt32Builder,
+    role: StringDictionaryBuilder<Int32Type>,
+    phase: StringDictionaryBuilder<Int32Type>,
+    observed: BooleanBuilder,
+    observed_at: TimestampNanosecondBuilder,
+}
+
+impl OrderLabelsColumns {
+    pub(crate) fn new(cap: usize) -> Self {
+        OrderLabelsColumns {
+            schema: schema::order_labels_schema(),
+            event_id: UInt64Builder::with_capacity(cap),
+            timestamp: timestamps(cap),
+            order_id: UInt64Builder::with_capacity(cap),
+            is_abusive: BooleanBuilder::with_capacity(cap),
+            typology: StringDictionaryBuilder::new(),
+            episode_id: UInt32Builder::with_capacity(cap),
+            role: StringDictionaryBuilder::new(),
+            phase: StringDictionaryBuilder::new(),
+            observed: BooleanBuilder::with_capacity(cap),
+            observed_at: timestamps(cap),
+        }
+    }
+
+    pub(crate) fn push(&mut self, r: &OrderLabelRecord, ts: i64, observed_ts: i64) {
+        self.event_id.append_value(r.event_id);
+        self.timestamp.append_value(ts);
+        self.order_id.append_value(r.order_id.0);
+        self.is_abusive.append_value(r.truth.is_some());
+        self.typology.append_option(r.truth.map(|t| t.0.as_str()));
+        self.episode_id
+            .append_option(r.truth.map(|t| t.1.episode.0));
+        self.role.append_option(r.truth.map(|t| t.1.role));
+        self.phase.append_option(r.truth.map(|t| t.1.phase));
+        self.observed.append_value(r.observed);
+        self.observed_at.append_value(observed_ts);
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.event_id.len()
+    }
+
+    pub(crate) fn finish(&mut self) -> Result<RecordBatch, ArrowError> {
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(self.event_id.finish()),
+            Arc::new(self.timestamp.finish()),
+            Arc::new(self.order_id.finish()),
+            Arc::new(self.is_abusive.finish()),
+            Arc::new(self.typology.finish()),
+            Arc::new(self.episode_id.finish()),
+            Arc::new(self.role.finish()),
+            Arc::new(self.phase.finish()),
+            Arc::new(self.observed.finish()),
+            Arc::new(self.observed_at.finish()),
+        ];
+        RecordBatch::try_new(self.schema.clone(), columns)
+    }
+}
+
+pub(crate) struct TradeLabelsColumns {
+    schema: SchemaRef,
+    trade_id: UInt64Builder,
+    timestamp: TimestampNanosecondBuilder,
+    is_abusive: BooleanBuilder,
+    typology: StringDictionaryBuilder<Int32Type>,
+    episode_id: UInt32Builder,
+    buy_episode_id: UInt32Builder,
+    sell_episode_id: UInt32Builder,
+    buy_role: StringDictionaryBuilder<Int32Type>,
+    sell_role: StringDictionaryBuilder<Int32Type>,
+    same_owner: BooleanBuilder,
+}
+
+impl TradeLabelsColumns {
+    pub(crate) fn new(cap: usize) -> Self {
+        TradeLabelsColumns {
+            schema: schema::trade_labels_schema(),
+            trade_id: UInt64Builder::with_capacity(cap),
+            timestamp: timestamps(cap),
+            is_abusive: BooleanBuilder::with_capacity(cap),
+            typology: StringDictionaryBuilder::new(),
+            episode_id: UInt32Builder::with_capacity(cap),
+            buy_episode_id: UInt32Builder::with_capacity(cap),
+            sell_episode_id: UInt32Builder::with_capacity(cap),
+            buy_role: StringDictionaryBuilder::new(),
+            sell_role: StringDictionaryBuilder::new(),
+            same_owner: BooleanBuilder::with_capacity(cap),
+        }
+    }
+
+    pub(crate) fn push(&mut self, r: &TradeLabelRecord, ts: i64) {
+        let main = r.buy.or(r.sell);
+        self.trade_id.append_value(r.trade_id);
+        self.timestamp.append_value(ts);
+        self.is_abusive.append_value(main.is_some());
+        self.typology.append_option(main.map(|t| t.0.as_str()));
+        self.episode_id.append_option(main.map(|t| t.1.episode.0));
+        self.buy_episode_id
+            .append_option(r.buy.map(|t| t.1.episode.0));
+        self.sell_episode_id
+            .append_option(r.sell.map(|t| t.1.episode.0));
+        self.buy_role.append_option(r.buy.map(|t| t.1.role));
+        self.sell_role.append_option(r.sell.map(|t| t.1.role));
+        self.same_owner.append_value(r.same_owner);
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.trade_id.len()
+    }
+
+    pub(crate) fn finish(&mut self) -> Result<RecordBatch, ArrowError> {
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(self.trade_id.finish()),
+            Arc::new(self.timestamp.finish()),
+            Arc::new(self.is_abusive.finish()),
+            Arc::new(self.typology.finish()),
+            Arc::new(self.episode_id.finish()),
+            Arc::new(self.buy_episode_id.finish()),
+            Arc::new(self.sell_episode_id.finish()),
+            Arc::new(self.buy_role.finish()),
+            Arc::new(self.sell_role.finish()),
+            Arc::new(self.same_owner.finish()),
+        ];
         RecordBatch::try_new(self.schema.clone(), columns)
     }
 }

@@ -29,6 +29,8 @@ pub(crate) enum Msg {
 /// One open Parquet file.
 pub(crate) struct Sink {
     pub(crate) path: PathBuf,
+    /// The file's path relative to the run directory: its key in the row counts.
+    pub(crate) key: String,
     pub(crate) writer: ArrowWriter<BufWriter<File>>,
     pub(crate) rows: u64,
 }
@@ -63,7 +65,7 @@ fn run(mut sinks: Vec<Option<Sink>>, rx: Receiver<Msg>, dir: PathBuf) -> Encoder
                 let sink = sinks[file.index()]
                     .as_mut()
                     .ok_or_else(|| OutputError::Closed {
-                        dir: dir.join(file.file_name()),
+                        dir: dir.join(file.rel_path()),
                     })?;
                 sink.writer
                     .write(&batch)
@@ -84,7 +86,12 @@ fn run(mut sinks: Vec<Option<Sink>>, rx: Receiver<Msg>, dir: PathBuf) -> Encoder
 fn close_all(sinks: Vec<Option<Sink>>) -> EncoderResult {
     let mut counts = RowCounts::new();
     for sink in sinks.into_iter().flatten() {
-        let Sink { path, writer, rows } = sink;
+        let Sink {
+            path,
+            key,
+            writer,
+            rows,
+        } = sink;
         let mut buf = writer.into_inner().map_err(|source| OutputError::Parquet {
             path: path.clone(),
             op: "write footer",
@@ -97,11 +104,7 @@ fn close_all(sinks: Vec<Option<Sink>>) -> EncoderResult {
             .map_err(|e| OutputError::io(&path, "flush", e.into_error()))?;
         file.sync_all()
             .map_err(|e| OutputError::io(&path, "fsync", e))?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        counts.insert(format!("{}/{name}", super::MARKET_DIR), rows);
+        counts.insert(key, rows);
     }
     Ok(counts)
 }

@@ -16,6 +16,7 @@ mod config;
 mod convert;
 mod encoder;
 mod error;
+pub mod labels;
 pub mod manifest;
 pub mod parquet;
 pub mod records;

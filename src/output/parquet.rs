@@ -1,4 +1,4 @@
-//! `RunWriter`: streams the four market record kinds into Parquet files.
+//! `RunWriter`: streams the market record kinds, and the per-event labels, into Parquet files.
 //!
 //! The simulation thread only appends to Arrow builders (at most `batch_rows` rows per file); full
 //! batches go to the encoder thread (see `encoder.rs`). Memory is therefore bounded by
@@ -16,17 +16,22 @@ use arrow_array::RecordBatch;
 use arrow_schema::{ArrowError, SchemaRef};
 use parquet::arrow::ArrowWriter;
 
-use super::columns::{AccountsColumns, BookColumns, OrdersColumns, TradesColumns};
+use super::columns::{
+    AccountsColumns, BookColumns, OrderLabelsColumns, OrdersColumns, TradeLabelsColumns,
+    TradesColumns,
+};
 use super::convert::Convert;
 use super::encoder::{self, CHANNEL_BOUND, EncoderResult, Msg, Sink};
-use super::records::{AccountRecord, BookRecord, OrderEventRecord, TradeRecord};
+use super::records::{
+    AccountRecord, BookRecord, OrderEventRecord, OrderLabelRecord, TradeLabelRecord, TradeRecord,
+};
 use super::schema::{self, MARKET_DIR, MarketFile};
-use super::{OutputError, RowCounts, WriterConfig};
+use super::{LABELS_DIR, OutputError, RowCounts, WriterConfig};
 use crate::types::Nanos;
 
 pub struct RunWriter {
-    /// The `market/` directory, used to name files in errors.
-    market: PathBuf,
+    /// The run directory, used to name files in errors.
+    dir: PathBuf,
     batch_rows: usize,
     /// Most rows any one file held in its builders before they were handed off: the memory bound.
     peak_buffered: usize,
@@ -35,6 +40,8 @@ pub struct RunWriter {
     trades: TradesColumns,
     book: Option<BookColumns>,
     accounts: AccountsColumns,
+    order_labels: OrderLabelsColumns,
+    trade_labels: TradeLabelsColumns,
     /// `None` once finished or after an error was reported.
     tx: Option<SyncSender<Msg>>,
     handle: Option<JoinHandle<EncoderResult>>,
@@ -42,16 +49,19 @@ pub struct RunWriter {
 }
 
 impl RunWriter {
-    /// Creates `market/*.parquet` inside `dir` (a temporary run directory) and starts streaming.
+    /// Creates `market/*.parquet` and the label streams inside `dir` (a temporary run directory)
+    /// and starts streaming.
     /// `book.parquet` is not created when `cfg.write_book` is false, so its absence is explicit.
     pub fn create(dir: &Path, cfg: WriterConfig) -> Result<Self, OutputError> {
         cfg.validate(dir)?;
-        let market = dir.join(MARKET_DIR);
-        fs::create_dir_all(&market).map_err(|e| OutputError::io(&market, "create dir", e))?;
+        for sub in [MARKET_DIR, LABELS_DIR] {
+            let d = dir.join(sub);
+            fs::create_dir_all(&d).map_err(|e| OutputError::io(&d, "create dir", e))?;
+        }
 
         let props = cfg.writer_properties();
         let open = |file: MarketFile, schema: SchemaRef| -> Result<Sink, OutputError> {
-            let path = market.join(file.file_name());
+            let path = dir.join(file.rel_path());
             let f = File::create(&path).map_err(|e| OutputError::io(&path, "create", e))?;
             let writer = ArrowWriter::try_new(BufWriter::new(f), schema, Some(props.clone()))
                 .map_err(|source| OutputError::Parquet {
@@ -61,6 +71,7 @@ impl RunWriter {
                 })?;
             Ok(Sink {
                 path,
+                key: file.rel_path(),
                 writer,
                 rows: 0,
             })
@@ -76,14 +87,22 @@ impl RunWriter {
                 false => None,
             },
             Some(open(MarketFile::Accounts, schema::accounts_schema())?),
+            Some(open(
+                MarketFile::OrderLabels,
+                schema::order_labels_schema(),
+            )?),
+            Some(open(
+                MarketFile::TradeLabels,
+                schema::trade_labels_schema(),
+            )?),
         ];
 
         let (tx, rx) = sync_channel(CHANNEL_BOUND);
         let failed = Arc::new(AtomicBool::new(false));
-        let handle = encoder::spawn(sinks, rx, failed.clone(), market.clone())?;
+        let handle = encoder::spawn(sinks, rx, failed.clone(), dir.to_path_buf())?;
         let cap = cfg.batch_rows;
         Ok(RunWriter {
-            market,
+            dir: dir.to_path_buf(),
             batch_rows: cfg.batch_rows,
             peak_buffered: 0,
             conv: Convert::new(cfg.session_start_epoch_ns, cfg.tick_size),
@@ -93,6 +112,8 @@ impl RunWriter {
                 .write_book
                 .then(|| BookColumns::new(cfg.depth_levels, cap)),
             accounts: AccountsColumns::new(cap),
+            order_labels: OrderLabelsColumns::new(cap),
+            trade_labels: TradeLabelsColumns::new(cap),
             tx: Some(tx),
             handle: Some(handle),
             failed,
@@ -145,6 +166,27 @@ impl RunWriter {
         Ok(())
     }
 
+    pub fn order_label(&mut self, r: &OrderLabelRecord) -> Result<(), OutputError> {
+        self.check()?;
+        let ts = self.timestamp(r.time, MarketFile::OrderLabels)?;
+        let known = self.timestamp(r.known_at, MarketFile::OrderLabels)?;
+        self.order_labels.push(r, ts, known);
+        if self.order_labels.len() >= self.batch_rows {
+            self.flush(MarketFile::OrderLabels)?;
+        }
+        Ok(())
+    }
+
+    pub fn trade_label(&mut self, r: &TradeLabelRecord) -> Result<(), OutputError> {
+        self.check()?;
+        let ts = self.timestamp(r.time, MarketFile::TradeLabels)?;
+        self.trade_labels.push(r, ts);
+        if self.trade_labels.len() >= self.batch_rows {
+            self.flush(MarketFile::TradeLabels)?;
+        }
+        Ok(())
+    }
+
     /// Flushes partial batches, writes every footer, joins the encoder thread and returns the row
     /// count per file name (e.g. `"orders.parquet"`), ready for the manifest.
     pub fn finish(mut self) -> Result<RowCounts, OutputError> {
@@ -162,7 +204,7 @@ impl RunWriter {
 
     fn timestamp(&self, t: Nanos, file: MarketFile) -> Result<i64, OutputError> {
         self.conv.timestamp(t).ok_or_else(|| OutputError::Value {
-            path: self.market.join(file.file_name()),
+            path: self.dir.join(file.rel_path()),
             what: format!(
                 "timestamp {} overflows i64 nanoseconds since the epoch",
                 t.0
@@ -175,7 +217,7 @@ impl RunWriter {
     fn check(&mut self) -> Result<(), OutputError> {
         if self.tx.is_none() {
             return Err(OutputError::Closed {
-                dir: self.market.clone(),
+                dir: self.dir.clone(),
             });
         }
         if self.failed.load(Ordering::Acquire) {
@@ -196,6 +238,8 @@ impl RunWriter {
             MarketFile::Trades => self.trades.len(),
             MarketFile::Book => self.book.as_ref().map_or(0, |b| b.len()),
             MarketFile::Accounts => self.accounts.len(),
+            MarketFile::OrderLabels => self.order_labels.len(),
+            MarketFile::TradeLabels => self.trade_labels.len(),
         };
         self.peak_buffered = self.peak_buffered.max(buffered);
         let batch: Option<Result<RecordBatch, ArrowError>> = match file {
@@ -206,10 +250,16 @@ impl RunWriter {
                 _ => None,
             },
             MarketFile::Accounts => (self.accounts.len() > 0).then(|| self.accounts.finish()),
+            MarketFile::OrderLabels => {
+                (self.order_labels.len() > 0).then(|| self.order_labels.finish())
+            }
+            MarketFile::TradeLabels => {
+                (self.trade_labels.len() > 0).then(|| self.trade_labels.finish())
+            }
         };
         let Some(batch) = batch else { return Ok(()) };
         let batch = batch.map_err(|source| OutputError::Arrow {
-            path: self.market.join(file.file_name()),
+            path: self.dir.join(file.rel_path()),
             source,
         })?;
         let sent = match &self.tx {
@@ -225,7 +275,7 @@ impl RunWriter {
         match self.join() {
             Err(e) => e,
             Ok(_) => OutputError::Closed {
-                dir: self.market.clone(),
+                dir: self.dir.clone(),
             },
         }
     }
@@ -233,7 +283,7 @@ impl RunWriter {
     fn join(&mut self) -> EncoderResult {
         let Some(handle) = self.handle.take() else {
             return Err(OutputError::Closed {
-                dir: self.market.clone(),
+                dir: self.dir.clone(),
             });
         };
         handle.join().unwrap_or_else(|panic| {
@@ -243,7 +293,7 @@ impl RunWriter {
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
             Err(OutputError::EncoderPanicked {
-                dir: self.market.clone(),
+                dir: self.dir.clone(),
                 message,
             })
         })

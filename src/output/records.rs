@@ -111,3 +111,32 @@ pub struct StressWindowRecord {
     /// The event's parameters as a JSON object.
     pub parameters: String,
 }
+
+/// A manipulator's label with its episode's typology, as carried into the label tables.
+pub type Truth = (crate::fraud::Typology, crate::fraud::Label);
+
+/// One row of `labels/order_labels.parquet`: the ground truth of one order event (every event has
+/// a row, so the file joins one-to-one with `market/orders.parquet` on `event_id`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrderLabelRecord {
+    pub event_id: u64,
+    pub time: Nanos,
+    pub order_id: OrderId,
+    pub truth: Option<Truth>,
+    /// The label as an investigation would report it (see `[labels]` noise); equal to
+    /// `truth.is_some()` when no noise is configured.
+    pub observed: bool,
+    /// When the observed label becomes known.
+    pub known_at: Nanos,
+}
+
+/// One row of `labels/trade_labels.parquet`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TradeLabelRecord {
+    pub trade_id: u64,
+    pub time: Nanos,
+    pub buy: Option<Truth>,
+    pub sell: Option<Truth>,
+    /// Buyer and seller accounts share a beneficial owner (or are one account).
+    pub same_owner: bool,
+}

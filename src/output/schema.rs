@@ -12,21 +12,25 @@ use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 /// Sub-directory of a run directory holding the market files.
 pub const MARKET_DIR: &str = "market";
 
-/// The four market files of a run.
+/// The files a run streams: the four market files, and the per-event label files beside them.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum MarketFile {
     Orders,
     Trades,
     Book,
     Accounts,
+    OrderLabels,
+    TradeLabels,
 }
 
 impl MarketFile {
-    pub const ALL: [MarketFile; 4] = [
+    pub const ALL: [MarketFile; 6] = [
         MarketFile::Orders,
         MarketFile::Trades,
         MarketFile::Book,
         MarketFile::Accounts,
+        MarketFile::OrderLabels,
+        MarketFile::TradeLabels,
     ];
 
     pub fn file_name(self) -> &'static str {
@@ -35,7 +39,18 @@ impl MarketFile {
             MarketFile::Trades => "trades.parquet",
             MarketFile::Book => "book.parquet",
             MarketFile::Accounts => "accounts.parquet",
+            MarketFile::OrderLabels => "order_labels.parquet",
+            MarketFile::TradeLabels => "trade_labels.parquet",
         }
+    }
+
+    /// The path inside a run directory, e.g. `market/orders.parquet`.
+    pub fn rel_path(self) -> String {
+        let dir = match self {
+            MarketFile::OrderLabels | MarketFile::TradeLabels => super::LABELS_DIR,
+            _ => MARKET_DIR,
+        };
+        format!("{dir}/{}", self.file_name())
     }
 
     pub(crate) fn index(self) -> usize {
@@ -117,6 +132,40 @@ pub fn book_schema(depth: usize) -> SchemaRef {
         }
     }
     Arc::new(Schema::new(fields))
+}
+
+/// Ground truth per order event; joins `market/orders.parquet` one-to-one on `event_id`.
+pub fn order_labels_schema() -> SchemaRef {
+    use DataType::{Boolean, UInt32, UInt64};
+    Arc::new(Schema::new(vec![
+        field("event_id", UInt64, false),
+        field("timestamp", timestamp_type(), false),
+        field("order_id", UInt64, false),
+        field("is_abusive", Boolean, false),
+        field("typology", dictionary_type(), true),
+        field("episode_id", UInt32, true),
+        field("role", dictionary_type(), true),
+        field("phase", dictionary_type(), true),
+        field("observed_is_abusive", Boolean, false),
+        field("observed_at", timestamp_type(), false),
+    ]))
+}
+
+/// Ground truth per trade; joins `market/trades.parquet` one-to-one on `trade_id`.
+pub fn trade_labels_schema() -> SchemaRef {
+    use DataType::{Boolean, UInt32, UInt64};
+    Arc::new(Schema::new(vec![
+        field("trade_id", UInt64, false),
+        field("timestamp", timestamp_type(), false),
+        field("is_abusive", Boolean, false),
+        field("typology", dictionary_type(), true),
+        field("episode_id", UInt32, true),
+        field("buy_episode_id", UInt32, true),
+        field("sell_episode_id", UInt32, true),
+        field("buy_role", dictionary_type(), true),
+        field("sell_role", dictionary_type(), true),
+        field("same_beneficial_owner", Boolean, false),
+    ]))
 }
 
 pub fn accounts_schema() -> SchemaRef {

@@ -25,7 +25,14 @@ pub const REPORT_FILE: &str = "report.html";
 const EPISODES_FILE: &str = "episodes.parquet";
 const FACTS_FILE: &str = "facts.json";
 /// Columns that may name an episode's kind, in order of preference.
-const EPISODE_KIND_COLUMNS: [&str; 5] = ["kind", "episode_type", "type", "label", "pattern"];
+const EPISODE_KIND_COLUMNS: [&str; 6] = [
+    "typology",
+    "kind",
+    "episode_type",
+    "type",
+    "label",
+    "pattern",
+];
 
 /// Writes `run_dir/report.html` and returns its path. Charts missing from `run_dir/plots/` are
 /// rendered first, so the report can be made in one call.
@@ -382,6 +389,8 @@ fn render_html(
             o,
             "<p class=\"none\">No {LABELS_DIR}/{EPISODES_FILE} in this run.</p>"
         );
+    } else if episodes.total == 0 {
+        o.push_str("<p class=\"none\">No manipulation episodes in this run.</p>\n");
     } else if episodes.by_kind.is_empty() {
         let _ = writeln!(
             o,

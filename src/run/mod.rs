@@ -14,6 +14,7 @@ use serde::Serialize;
 use serde_json::json;
 
 pub mod grid;
+pub mod ground_truth;
 pub mod metrics;
 pub mod sweep;
 
@@ -21,7 +22,8 @@ use crate::engine::{self, EngineStats};
 use crate::exchange::ExchangeStats;
 use crate::exchange::recorder::MarketRecorder;
 use crate::output::records::{
-    AccountRecord, BookRecord, OrderEventRecord, StressWindowRecord, TradeRecord,
+    AccountRecord, BookRecord, OrderEventRecord, OrderLabelRecord, StressWindowRecord,
+    TradeLabelRecord, TradeRecord,
 };
 use crate::output::{self, OutputError, RunDir, RunWriter, WriterConfig};
 use crate::scenario::{self, Scenario};
@@ -53,6 +55,8 @@ pub struct RunSummary {
     /// Most rows any output file held in memory at once (bounded by the batch size).
     pub peak_buffered_rows: usize,
     pub row_counts: output::RowCounts,
+    /// Requested and achieved abuse prevalence (see `ground_truth::prevalence`).
+    pub abuse: serde_json::Value,
 }
 
 /// Adapts the Parquet writer to the engine: the first write error is kept and stops the run.
@@ -82,6 +86,14 @@ impl MarketRecorder for WriterRecorder<'_> {
     fn book(&mut self, r: &BookRecord<'_>) {
         self.metrics.observe(r);
         let result = self.writer.book(r);
+        self.keep(result);
+    }
+    fn order_label(&mut self, r: &OrderLabelRecord) {
+        let result = self.writer.order_label(r);
+        self.keep(result);
+    }
+    fn trade_label(&mut self, r: &TradeLabelRecord) {
+        let result = self.writer.trade_label(r);
         self.keep(result);
     }
     fn failed(&self) -> bool {
@@ -145,14 +157,19 @@ pub fn run_with(
     let mut accounts: Vec<AccountRecord> = sim
         .seats()
         .iter()
-        .map(|s| AccountRecord {
-            account_id: s.account,
-            participant_id: s.participant,
-            account_type: if s.family == "market_maker" {
-                "MARKET_MAKER"
-            } else {
-                "TRADER"
-            },
+        .flat_map(|s| {
+            s.accounts
+                .iter()
+                .zip(&s.participants)
+                .map(|(&account_id, &participant_id)| AccountRecord {
+                    account_id,
+                    participant_id,
+                    account_type: if s.family == "market_maker" {
+                        "MARKET_MAKER"
+                    } else {
+                        "TRADER"
+                    },
+                })
         })
         .collect();
     accounts.sort_by_key(|a| a.account_id);
@@ -214,6 +231,23 @@ pub fn run_with(
         &fundamental,
     )?);
 
+    let truth = ground_truth::collect(&sim, scenario);
+    row_counts.extend(output::labels::write_label_tables(
+        dir.path(),
+        &cfg,
+        &output::labels::LabelTables {
+            episodes: &truth.episodes,
+            accounts: &truth.accounts,
+            links: &truth.links,
+            splits: &truth.splits,
+        },
+    )?);
+    let order_events = row_counts
+        .get("market/orders.parquet")
+        .copied()
+        .unwrap_or(0);
+    let abuse = ground_truth::prevalence(scenario, &truth, &sim.exchange().stats(), order_events);
+
     let tick = scenario.market.tick_size;
     let summary = RunSummary {
         scenario: scenario.name.clone(),
@@ -227,6 +261,7 @@ pub fn run_with(
         metrics,
         peak_buffered_rows,
         row_counts,
+        abuse,
     };
     let manifest = manifest(scenario, &summary, dir.path())?;
     output::write_manifest(dir.path(), &manifest)?;
@@ -273,6 +308,7 @@ fn manifest(
         "events": scenario.events.iter().map(|e| json!({
             "name": e.name, "kind": e.kind_name(), "start_ns": e.at.0, "end_ns": e.end().0,
         })).collect::<Vec<_>>(),
+        "abuse": summary.abuse,
         "wall_seconds": summary.wall_seconds,
     }))
 }

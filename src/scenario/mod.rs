@@ -6,6 +6,7 @@
 //! and column of the offending value and its dotted key path. See
 //! `tests/fixtures/example.toml` for a commented example of the format.
 
+mod abuse;
 mod agents;
 mod clock;
 mod duration;
@@ -29,8 +30,8 @@ pub use clock::{days_from_civil, format_clock, parse_clock, parse_date, parse_ut
 pub use duration::{format_duration, parse_duration};
 pub use error::ScenarioError;
 pub use model::{
-    AgentGroup, Compression, Event, EventKind, Fundamental, Latency, LatencyParams, Market,
-    OutputConfig, Scenario, Session,
+    Abuse, AbuseAmount, AgentGroup, Compression, Event, EventKind, Fundamental, LabelsConfig,
+    Latency, LatencyParams, Market, OutputConfig, Scenario, Session,
 };
 pub use params::{
     AgentParams, ExecStyle, ExecutionParams, MarketMakerParams, MomentumParams, NoiseParams,
@@ -52,11 +53,14 @@ pub fn parse(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
     // The spanned document tree is kept alongside the typed parse: agents and events are read
     // from it (see `tagged`), and it maps error spans back to key paths (see `locate`).
     let root = DeTable::parse(text).map_err(|e| src.toml_error(None, &e))?;
-    let raw = RawRoot::deserialize(Deserializer::from(root.clone()))
+    let mut raw = RawRoot::deserialize(Deserializer::from(root.clone()))
         .map_err(|e| src.toml_error(Some(root.get_ref()), &e))?;
+    let raw_labels = raw.labels.take();
     let settings = resolve::settings(&src, raw)?;
     let agents = agents::agents(&src, root.get_ref(), &settings.latency)?;
     let events = events::events(&src, root.get_ref(), &settings.session, &settings.market)?;
+    let abuse = abuse::abuse(&src, root.get_ref(), &events)?;
+    let labels = abuse::labels(&src, raw_labels.as_ref(), !abuse.is_empty())?;
     Ok(Scenario {
         name: settings.name,
         description: settings.description,
@@ -68,6 +72,8 @@ pub fn parse(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
         output: settings.output,
         agents,
         events,
+        abuse,
+        labels,
         source_text: text.to_owned(),
         source_path: path.to_path_buf(),
     })

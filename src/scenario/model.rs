@@ -25,6 +25,9 @@ pub struct Scenario {
     pub agents: Vec<AgentGroup>,
     /// Sorted by time (stable, so same-time events keep file order).
     pub events: Vec<Event>,
+    /// Manipulators, in file order.
+    pub abuse: Vec<Abuse>,
+    pub labels: LabelsConfig,
     /// The file verbatim, so a run's output can embed exactly what produced it.
     pub source_text: String,
     pub source_path: PathBuf,
@@ -517,5 +520,47 @@ mod tests {
         assert_eq!((o.depth_levels, o.batch_rows), (10, 65_536));
         assert_eq!(o.compression, Compression::Zstd(3));
         assert_eq!(Fundamental::default().half_life, Nanos::from_secs(7200));
+    }
+}
+
+/// One `[[abuse]]` entry: manipulators of one typology.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Abuse {
+    pub typology: crate::fraud::Typology,
+    pub amount: AbuseAmount,
+    /// Independent manipulators (owners) sharing the episodes.
+    pub actors: u32,
+    /// 0: blatant; 1: sizes and timings like honest flow.
+    pub difficulty: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum AbuseAmount {
+    /// This many episodes over the day, across all actors.
+    Episodes(u32),
+    /// Aim for this fraction of the day's new orders.
+    Prevalence(f64),
+}
+
+/// `[labels]`: how ground truth is published.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabelsConfig {
+    pub noise: crate::fraud::LabelNoise,
+    /// Honest look-alikes of each kind.
+    pub lookalikes: u32,
+    /// Pairs of honest accounts linked to one beneficial owner, so links alone do not mark abuse.
+    pub honest_links: u32,
+    /// Train, validation and test fractions of the session.
+    pub split: [f64; 3],
+}
+
+impl Default for LabelsConfig {
+    fn default() -> Self {
+        LabelsConfig {
+            noise: crate::fraud::LabelNoise::default(),
+            lookalikes: 0,
+            honest_links: 0,
+            split: [0.6, 0.2, 0.2],
+        }
     }
 }

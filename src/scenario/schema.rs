@@ -25,6 +25,21 @@ pub(crate) struct RawRoot {
     pub _agents: Option<IgnoredAny>,
     #[serde(rename = "events")]
     pub _events: Option<IgnoredAny>,
+    #[serde(rename = "abuse")]
+    pub _abuse: Option<IgnoredAny>,
+    pub labels: Option<Spanned<RawLabels>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawLabels {
+    pub flip_fraction: Option<Spanned<f64>>,
+    pub miss_fraction: Option<Spanned<f64>>,
+    pub late_fraction: Option<Spanned<f64>>,
+    pub late_delay: Option<Spanned<Dur>>,
+    pub lookalikes: Option<Spanned<i64>>,
+    pub honest_links: Option<Spanned<i64>>,
+    pub split: Option<Spanned<Vec<f64>>>,
 }
 
 #[derive(Deserialize)]

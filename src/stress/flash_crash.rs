@@ -17,6 +17,7 @@ pub struct SellProgram {
     start: Nanos,
     end: Nanos,
     orders: OpenOrders,
+    family: &'static str,
     /// Market volume seen at the previous wake.
     last_volume: Option<u64>,
     done: u64,
@@ -39,9 +40,15 @@ impl SellProgram {
             start,
             end,
             orders: OpenOrders::default(),
+            family: "flash_crash",
             last_volume: None,
             done: 0,
         }
+    }
+
+    /// The same program run for another purpose (a client's urgent block order), under that name.
+    pub fn named(self, family: &'static str) -> Self {
+        SellProgram { family, ..self }
     }
 
     /// Shares for the child sent now: the participation share of the volume traded since the last
@@ -58,7 +65,7 @@ impl SellProgram {
 
 impl Agent for SellProgram {
     fn family(&self) -> &'static str {
-        "flash_crash"
+        self.family
     }
 
     fn start(&mut self, ctx: &mut AgentCtx) {

@@ -1,0 +1,322 @@
+//! The manipulator agent: one owner with one or more accounts who runs episodes of one typology.
+//! The runner handles what every typology shares — when episodes start (a fixed count, or a target
+//! prevalence it steers towards), labeling every order it sends, order book-keeping and clean-up —
+//! and a [`Playbook`] decides what each episode does.
+
+use super::{EpisodeId, Label, Push, Typology};
+use crate::agents::{Agent, AgentCtx, OpenOrders, OwnOrder, Report};
+use crate::rng::{self, SimRng};
+use crate::types::{AccountId, Nanos, OrderId, OrderKind, Price, Qty, Side};
+
+/// What a playbook wants after a step.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Call `step` again after this long.
+    Wait(Nanos),
+    /// The episode is over (the runner cancels whatever is still resting).
+    Done,
+}
+
+/// How an episode begins: the direction it tries to push the price and its parameters (JSON).
+pub struct Begin {
+    pub push: Push,
+    pub params: String,
+    /// Accounts the episode preys on (a front-run client).
+    pub victims: Vec<AccountId>,
+}
+
+/// One typology's behaviour. `begin` returns `None` (having sent nothing) when the market does not
+/// allow the episode right now; the runner tries again shortly.
+pub trait Playbook: Send {
+    fn begin(&mut self, t: &mut Tools, ctx: &mut AgentCtx) -> Option<Begin>;
+    fn step(&mut self, t: &mut Tools, ctx: &mut AgentCtx) -> Step;
+    /// One of the episode's orders filled (`qty` shares at `price`).
+    fn filled(&mut self, _t: &mut Tools, _id: OrderId, _qty: Qty, _ctx: &mut AgentCtx) {}
+}
+
+/// The episode's tools: its random stream, its difficulty, and labeled order entry.
+pub struct Tools {
+    pub rng: SimRng,
+    /// 0: blatant; 1: sizes and timings indistinguishable from honest flow.
+    pub difficulty: f64,
+    pub episode: EpisodeId,
+    pub phase: &'static str,
+    /// Which of the schedule's start times this episode is (playbooks tied to outside events
+    /// look theirs up by it).
+    pub candidate: usize,
+    pub orders: OpenOrders,
+    /// Orders sent in all episodes so far.
+    pub sent: u64,
+}
+
+impl Tools {
+    /// Interpolates from the blatant value (difficulty 0) to the hidden one (difficulty 1).
+    pub fn lerp(&self, blatant: f64, hidden: f64) -> f64 {
+        blatant + (hidden - blatant) * self.difficulty
+    }
+
+    /// An order size around `median` shares, lognormal like honest sizes.
+    pub fn size(&mut self, ctx: &AgentCtx, median: f64) -> Qty {
+        ctx.market.draw_size(&mut self.rng, median.max(1.0), 0.4)
+    }
+
+    /// A duration around `mean`, exponentially distributed so timings do not form a grid.
+    pub fn after(&mut self, mean: Nanos) -> Nanos {
+        Nanos(rng::exponential(&mut self.rng, mean.0 as f64) as u64 + 1)
+    }
+
+    pub fn coin(&mut self) -> bool {
+        rng::coin(&mut self.rng)
+    }
+
+    pub fn enter_phase(&mut self, ctx: &mut AgentCtx, phase: &'static str) {
+        self.phase = phase;
+        ctx.phase(self.episode, phase);
+    }
+
+    /// Sends an order labeled with the episode, `role` and the current phase.
+    #[allow(clippy::too_many_arguments)]
+    pub fn send(
+        &mut self,
+        ctx: &mut AgentCtx,
+        slot: u8,
+        role: &'static str,
+        side: Side,
+        kind: OrderKind,
+        price: Price,
+        qty: Qty,
+    ) -> OrderId {
+        self.sent += 1;
+        let label = Label {
+            episode: self.episode,
+            role,
+            phase: self.phase,
+        };
+        self.orders
+            .submit_labeled(ctx, slot, label, side, kind, price, qty)
+    }
+
+    /// A limit order at the own-side touch (joining the best bid or ask).
+    pub fn join(
+        &mut self,
+        ctx: &mut AgentCtx,
+        slot: u8,
+        role: &'static str,
+        side: Side,
+        qty: Qty,
+    ) -> Option<OrderId> {
+        let price = touch(ctx, side)?;
+        Some(self.send(ctx, slot, role, side, OrderKind::Limit, price, qty))
+    }
+
+    /// A market order.
+    pub fn take(
+        &mut self,
+        ctx: &mut AgentCtx,
+        slot: u8,
+        role: &'static str,
+        side: Side,
+        qty: Qty,
+    ) -> OrderId {
+        self.send(ctx, slot, role, side, OrderKind::Market, Price(0), qty)
+    }
+
+    /// Cancels every live order `doomed` picks.
+    pub fn cancel_where(&mut self, ctx: &mut AgentCtx, doomed: impl FnMut(&OwnOrder) -> bool) {
+        self.orders.cancel_where(doomed, |o| ctx.cancel(o));
+    }
+
+    pub fn cancel_all(&mut self, ctx: &mut AgentCtx) {
+        self.cancel_where(ctx, |_| true);
+    }
+
+    pub fn is_live(&self, id: OrderId) -> bool {
+        self.orders.live().any(|o| o.id == id)
+    }
+
+    pub fn position(&self) -> i64 {
+        self.orders.position()
+    }
+
+    /// Sends a market order that brings the position back to zero, if it is not already.
+    pub fn flatten(&mut self, ctx: &mut AgentCtx, role: &'static str) {
+        let p = self.position();
+        if p != 0 {
+            let side = if p > 0 { Side::Sell } else { Side::Buy };
+            self.take(ctx, 0, role, side, Qty(p.unsigned_abs()));
+        }
+    }
+}
+
+/// The own-side best price as the agent sees it.
+pub fn touch(ctx: &AgentCtx, side: Side) -> Option<Price> {
+    match side {
+        Side::Buy => ctx.quote.bid.map(|b| b.0),
+        Side::Sell => ctx.quote.ask.map(|a| a.0),
+    }
+}
+
+/// When episodes start.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Schedule {
+    /// Run an episode at each of these times (sorted).
+    Fixed(Vec<Nanos>),
+    /// Candidate times; an episode runs at a candidate only while this manipulator's orders are
+    /// below `share` of all new orders the market has seen, so the day ends near the target.
+    Prevalence { candidates: Vec<Nanos>, share: f64 },
+}
+
+impl Schedule {
+    fn times(&self) -> &[Nanos] {
+        match self {
+            Schedule::Fixed(t) => t,
+            Schedule::Prevalence { candidates, .. } => candidates,
+        }
+    }
+}
+
+/// How long to wait before retrying an episode whose market conditions were not met.
+const RETRY: Nanos = Nanos::from_secs(5);
+/// How long a start may slip before the candidate is given up.
+const MAX_SLIP: Nanos = Nanos::from_secs(15 * 60);
+
+pub struct Manipulator {
+    typology: Typology,
+    schedule: Schedule,
+    next: usize,
+    playbook: Box<dyn Playbook>,
+    tools: Tools,
+    running: bool,
+}
+
+impl Manipulator {
+    pub fn new(
+        typology: Typology,
+        schedule: Schedule,
+        difficulty: f64,
+        playbook: Box<dyn Playbook>,
+        rng: SimRng,
+    ) -> Self {
+        Manipulator {
+            typology,
+            schedule,
+            next: 0,
+            playbook,
+            tools: Tools {
+                rng,
+                difficulty,
+                episode: EpisodeId(0),
+                phase: "",
+                candidate: 0,
+                orders: OpenOrders::default(),
+                sent: 0,
+            },
+            running: false,
+        }
+    }
+
+    fn wake_for_next(&mut self, ctx: &mut AgentCtx) {
+        if let Some(&t) = self.schedule.times().get(self.next) {
+            ctx.wake_at(t);
+        }
+    }
+
+    fn try_begin(&mut self, ctx: &mut AgentCtx) {
+        let Some(&due) = self.schedule.times().get(self.next) else {
+            return;
+        };
+        if let Schedule::Prevalence { share, .. } = self.schedule
+            && self.tools.sent as f64 > share * ctx.quote.new_orders as f64
+        {
+            self.next += 1;
+            return self.wake_for_next(ctx);
+        }
+        if ctx.quote.halted || ctx.quote.bid.is_none() || ctx.quote.ask.is_none() {
+            return self.retry(ctx, due);
+        }
+        // The episode id is needed before `begin` sends its first order, and `begin` may decline:
+        // ask the ledger only once the playbook agrees, with a provisional id for its orders.
+        let sent_before = self.tools.sent;
+        self.tools.episode = ctx.ledger.next_episode_id();
+        self.tools.phase = "begin";
+        self.tools.candidate = self.next;
+        match self.playbook.begin(&mut self.tools, ctx) {
+            None => {
+                debug_assert_eq!(self.tools.sent, sent_before, "a declined begin sent orders");
+                self.retry(ctx, due)
+            }
+            Some(b) => {
+                let id = ctx.begin_episode(self.typology, b.push, self.tools.difficulty, b.params);
+                debug_assert_eq!(id, self.tools.episode);
+                for v in b.victims {
+                    ctx.ledger.add_victim(id, v);
+                }
+                ctx.phase(id, self.tools.phase);
+                self.running = true;
+                self.next += 1;
+                self.step(ctx);
+            }
+        }
+    }
+
+    fn retry(&mut self, ctx: &mut AgentCtx, due: Nanos) {
+        if ctx.now + RETRY > due + MAX_SLIP {
+            self.next += 1;
+            self.wake_for_next(ctx);
+        } else {
+            ctx.wake_after(RETRY);
+        }
+    }
+
+    fn step(&mut self, ctx: &mut AgentCtx) {
+        match self.playbook.step(&mut self.tools, ctx) {
+            Step::Wait(dt) => ctx.wake_after(dt),
+            Step::Done => {
+                self.tools.cancel_all(ctx);
+                ctx.end_episode(self.tools.episode);
+                self.running = false;
+                // Episodes never overlap: a late finish pushes the next start back.
+                while self
+                    .schedule
+                    .times()
+                    .get(self.next)
+                    .is_some_and(|&t| t + MAX_SLIP < ctx.now)
+                {
+                    self.next += 1;
+                }
+                self.wake_for_next(ctx);
+            }
+        }
+    }
+}
+
+impl Agent for Manipulator {
+    fn family(&self) -> &'static str {
+        self.typology.as_str()
+    }
+
+    fn start(&mut self, ctx: &mut AgentCtx) {
+        self.wake_for_next(ctx);
+    }
+
+    fn on_wake(&mut self, ctx: &mut AgentCtx) {
+        if self.running {
+            self.step(ctx);
+        } else {
+            self.try_begin(ctx);
+        }
+    }
+
+    fn on_report(&mut self, report: &Report, ctx: &mut AgentCtx) {
+        self.tools.orders.apply(report);
+        if let Report::Filled { id, qty, .. } = *report
+            && self.running
+        {
+            self.playbook.filled(&mut self.tools, id, qty, ctx);
+        }
+    }
+
+    fn position(&self) -> i64 {
+        self.tools.orders.position()
+    }
+}

@@ -1,0 +1,94 @@
+//! Quote stuffing: bursts of orders far from the touch, cancelled milliseconds later, over and over,
+//! to flood the feed and slow everyone else's view of the book. Nothing is meant to trade.
+
+use serde_json::json;
+
+use super::Push;
+use super::manipulator::{Begin, Playbook, Step, Tools, touch};
+use crate::agents::AgentCtx;
+use crate::rng;
+use crate::types::{Nanos, OrderKind, Price, Qty, Side};
+
+pub struct QuoteStuffing {
+    bursts_left: u32,
+    rounds_left: u32,
+    orders_per_round: u32,
+    adding: bool,
+}
+
+impl QuoteStuffing {
+    pub fn new() -> Self {
+        QuoteStuffing {
+            bursts_left: 0,
+            rounds_left: 0,
+            orders_per_round: 0,
+            adding: true,
+        }
+    }
+
+    fn rounds(t: &Tools) -> u32 {
+        t.lerp(5.0, 3.0).round() as u32
+    }
+}
+
+impl Default for QuoteStuffing {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Playbook for QuoteStuffing {
+    fn begin(&mut self, t: &mut Tools, _ctx: &mut AgentCtx) -> Option<Begin> {
+        self.bursts_left = t.lerp(6.0, 3.0).round() as u32;
+        self.orders_per_round = t.lerp(120.0, 30.0).round() as u32;
+        self.rounds_left = Self::rounds(t);
+        self.adding = true;
+        Some(Begin {
+            push: Push::None,
+            params: json!({
+                "bursts": self.bursts_left,
+                "orders_per_round": self.orders_per_round,
+                "rounds_per_burst": self.rounds_left,
+            })
+            .to_string(),
+            victims: Vec::new(),
+        })
+    }
+
+    fn step(&mut self, t: &mut Tools, ctx: &mut AgentCtx) -> Step {
+        let gap = Nanos::from_secs_f64(t.lerp(0.005, 0.05));
+        if !self.adding {
+            t.cancel_all(ctx);
+            self.adding = true;
+            self.rounds_left -= 1;
+            if self.rounds_left > 0 {
+                return Step::Wait(gap);
+            }
+            self.bursts_left -= 1;
+            if self.bursts_left == 0 {
+                return Step::Done;
+            }
+            self.rounds_left = Self::rounds(t);
+            return Step::Wait(t.after(Nanos::from_secs_f64(t.lerp(20.0, 90.0))));
+        }
+        let (Some(bid), Some(ask)) = (touch(ctx, Side::Buy), touch(ctx, Side::Sell)) else {
+            return Step::Wait(Nanos::from_secs(1));
+        };
+        t.enter_phase(ctx, "burst");
+        // Far enough from the touch never to trade; post-only makes sure of it.
+        let near = t.lerp(3.0, 6.0);
+        for _ in 0..self.orders_per_round {
+            let away = near as i64 + rng::geometric(&mut t.rng, 4.0) as i64;
+            let (side, price) = if t.coin() {
+                (Side::Buy, Price((bid.0 - away).max(1)))
+            } else {
+                (Side::Sell, Price(ask.0 + away))
+            };
+            let lots = 1 + rng::geometric(&mut t.rng, 1.0);
+            let qty = Qty(lots * 100 * ctx.market.lot_size);
+            t.send(ctx, 0, "stuff", side, OrderKind::PostOnly, price, qty);
+        }
+        self.adding = false;
+        Step::Wait(gap)
+    }
+}

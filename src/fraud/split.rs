@@ -1,0 +1,78 @@
+//! Train / validation / test split by time, grouped by episode: a cut that would fall inside an
+//! episode moves to the episode's end, so no episode straddles two splits and no model sees half
+//! an episode in training and the other half in test.
+
+use crate::types::Nanos;
+
+pub const SPLITS: [&str; 3] = ["train", "validation", "test"];
+
+/// The `[start, end)` windows of the three splits over `[0, length)`. Empty splits are possible
+/// (a zero fraction, or an episode pushing a cut past the next).
+pub fn windows(
+    length: Nanos,
+    fractions: [f64; 3],
+    episodes: &[(Nanos, Nanos)],
+) -> [(Nanos, Nanos); 3] {
+    let mut cuts = [0.0, fractions[0], fractions[0] + fractions[1]]
+        .map(|f| Nanos((f.clamp(0.0, 1.0) * length.0 as f64) as u64));
+    for k in 1..3 {
+        cuts[k] = cuts[k].max(cuts[k - 1]);
+        // Moving a cut to an episode's end can land it inside another: repeat until clear.
+        while let Some(&(_, end)) = episodes
+            .iter()
+            .find(|&&(start, end)| start < cuts[k] && cuts[k] < end)
+        {
+            cuts[k] = end.min(length);
+        }
+    }
+    [(cuts[0], cuts[1]), (cuts[1], cuts[2]), (cuts[2], length)]
+}
+
+/// Which split a time falls in.
+pub fn split_of(windows: &[(Nanos, Nanos); 3], t: Nanos) -> &'static str {
+    let k = windows
+        .iter()
+        .position(|&(s, e)| s <= t && t < e)
+        .unwrap_or(2);
+    SPLITS[k]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cuts_move_past_episodes_they_would_split() {
+        let len = Nanos(1000);
+        let w = windows(
+            len,
+            [0.6, 0.2, 0.2],
+            &[(Nanos(550), Nanos(650)), (Nanos(640), Nanos(700))],
+        );
+        assert_eq!(
+            w,
+            [
+                (Nanos(0), Nanos(700)),
+                (Nanos(700), Nanos(800)),
+                (Nanos(800), len)
+            ]
+        );
+        for (start, end) in [(550, 650), (640, 700)] {
+            assert_eq!(split_of(&w, Nanos(start)), split_of(&w, Nanos(end - 1)));
+        }
+    }
+
+    #[test]
+    fn plain_fractions_without_episodes() {
+        let w = windows(Nanos(100), [0.5, 0.25, 0.25], &[]);
+        assert_eq!(
+            w,
+            [
+                (Nanos(0), Nanos(50)),
+                (Nanos(50), Nanos(75)),
+                (Nanos(75), Nanos(100))
+            ]
+        );
+        assert_eq!(split_of(&w, Nanos(99)), "test");
+    }
+}

@@ -1,0 +1,128 @@
+//! Spoofing and layering: large orders that are never meant to trade, placed to tilt the visible
+//! book while a genuine order on the other side fills at the better price they create, then pulled.
+//! Spoofing uses one order at or near the touch; layering steps several across levels and
+//! cancels them in one sweep. Sides alternate each cycle — buy low via a spoofed sell side, then
+//! sell high via a spoofed buy side — as in the Coscia and Sarao cases.
+
+use serde_json::json;
+
+use super::Push;
+use super::manipulator::{Begin, Playbook, Step, Tools, touch};
+use crate::agents::AgentCtx;
+use crate::types::{Nanos, OrderId, OrderKind, Price, Qty, Side};
+
+const LAYER_ROLES: [&str; 8] = [
+    "layer_1", "layer_2", "layer_3", "layer_4", "layer_5", "layer_6", "layer_7", "layer_8",
+];
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Stage {
+    Place,
+    Pull,
+    Unwind,
+}
+
+pub struct Spoofing {
+    /// 1: spoofing; more: layering with this many levels.
+    layers: usize,
+    cycles_left: u32,
+    genuine_side: Side,
+    genuine: Option<OrderId>,
+    stage: Stage,
+}
+
+impl Spoofing {
+    pub fn new(layers: usize) -> Self {
+        Spoofing {
+            layers: layers.clamp(1, LAYER_ROLES.len()),
+            cycles_left: 0,
+            genuine_side: Side::Buy,
+            genuine: None,
+            stage: Stage::Place,
+        }
+    }
+
+    fn fake_role(&self, k: usize) -> &'static str {
+        if self.layers == 1 {
+            "spoof"
+        } else {
+            LAYER_ROLES[k]
+        }
+    }
+
+    fn is_fake(role: &str) -> bool {
+        role == "spoof" || role.starts_with("layer_")
+    }
+}
+
+impl Playbook for Spoofing {
+    fn begin(&mut self, t: &mut Tools, _ctx: &mut AgentCtx) -> Option<Begin> {
+        self.cycles_left = t.lerp(8.0, 3.0).round().max(1.0) as u32;
+        self.genuine_side = if t.coin() { Side::Buy } else { Side::Sell };
+        self.stage = Stage::Place;
+        Some(Begin {
+            push: Push::None,
+            params: json!({
+                "cycles": self.cycles_left,
+                "layers": self.layers,
+                "first_genuine_side": self.genuine_side.as_str(),
+            })
+            .to_string(),
+            victims: Vec::new(),
+        })
+    }
+
+    fn step(&mut self, t: &mut Tools, ctx: &mut AgentCtx) -> Step {
+        match self.stage {
+            Stage::Place => {
+                let fake_side = self.genuine_side.opposite();
+                let (Some(_), Some(far)) = (touch(ctx, self.genuine_side), touch(ctx, fake_side))
+                else {
+                    return Step::Wait(Nanos::from_secs(2));
+                };
+                t.enter_phase(ctx, if self.layers == 1 { "spoof" } else { "layer" });
+                let genuine = t.size(ctx, t.lerp(300.0, 150.0));
+                self.genuine = t.join(ctx, 0, "genuine", self.genuine_side, genuine);
+                // Blatant spoofs sit at the touch, ten times the genuine size; hidden ones a tick or
+                // two behind, at sizes a large honest order could have.
+                let behind = t.lerp(0.0, 1.5).round() as i64;
+                let mult = match self.layers {
+                    1 => t.lerp(10.0, 3.0),
+                    _ => t.lerp(6.0, 2.0),
+                };
+                for k in 0..self.layers {
+                    let price = Price(far.0 - fake_side.sign() * (behind + k as i64));
+                    let qty = t.size(ctx, genuine.0 as f64 * mult);
+                    let role = self.fake_role(k);
+                    t.send(ctx, 0, role, fake_side, OrderKind::Limit, price, qty);
+                }
+                self.stage = Stage::Pull;
+                Step::Wait(t.after(Nanos::from_secs_f64(t.lerp(2.0, 6.0))))
+            }
+            Stage::Pull => {
+                t.enter_phase(ctx, "cancel");
+                t.cancel_all(ctx);
+                self.cycles_left -= 1;
+                self.genuine_side = self.genuine_side.opposite();
+                if self.cycles_left == 0 {
+                    self.stage = Stage::Unwind;
+                    return Step::Wait(Nanos::from_secs(1));
+                }
+                self.stage = Stage::Place;
+                Step::Wait(t.after(Nanos::from_secs_f64(t.lerp(8.0, 45.0))))
+            }
+            Stage::Unwind => {
+                t.enter_phase(ctx, "unwind");
+                t.flatten(ctx, "unwind");
+                Step::Done
+            }
+        }
+    }
+
+    /// The genuine order filled: the fakes have done their job and go at once.
+    fn filled(&mut self, t: &mut Tools, id: OrderId, _qty: Qty, ctx: &mut AgentCtx) {
+        if Some(id) == self.genuine && !t.is_live(id) && self.stage == Stage::Pull {
+            t.cancel_where(ctx, |o| Self::is_fake(o.role));
+        }
+    }
+}
