@@ -86,7 +86,8 @@ pub enum Command {
         #[arg(long, default_value = "output")]
         out: PathBuf,
     },
-    /// Stylized facts of a run (or of a LOBSTER file), compared with real markets; writes RUN/facts.json
+    /// Stylized facts of a run (or of a LOBSTER file), compared with real markets; writes
+    /// RUN/facts.json, the comparison charts RUN/plots/facts_*.png and RUN/report.html
     Facts {
         /// A run directory (output/<scenario>/seed=<n>) or a LOBSTER message CSV
         target: PathBuf,
@@ -94,6 +95,9 @@ pub enum Command {
         /// ../shared/data/lobster/AAPL_2012-06-21_34200000_57600000_message_1.csv
         #[arg(long, num_args = 1..)]
         reference: Vec<PathBuf>,
+        /// Skip the charts and the report; write RUN/facts.json only
+        #[arg(long)]
+        no_plots: bool,
     },
     /// Convert a run for other tools
     #[command(subcommand)]
@@ -215,11 +219,11 @@ pub fn main() -> ExitCode {
             );
             Ok(())
         }),
-        Command::Facts { target, reference } => {
-            crate::facts::run_facts_command(&target, &reference)
-                .map(|t| print!("{t}"))
-                .map_err(CliError::from)
-        }
+        Command::Facts {
+            target,
+            reference,
+            no_plots,
+        } => facts(&target, &reference, no_plots),
         Command::Export(ExportCommand::Lobster { run, out }) => {
             let out = out.unwrap_or_else(|| run.join("lobster"));
             crate::facts::export_lobster(&run, &out)
@@ -243,6 +247,24 @@ pub fn main() -> ExitCode {
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+/// The `facts` command: the comparison table, and for a run directory its charts and a report that
+/// embeds them (the report is rewritten because it shows `facts.json`, which has just changed). A
+/// LOBSTER target has no directory of its own to draw into, so it gets the table only.
+fn facts(target: &Path, reference: &[PathBuf], no_plots: bool) -> Result<(), CliError> {
+    let outcome = crate::facts::facts_command(target, reference)?;
+    print!("{}", outcome.text());
+    if let Some(dir) = outcome.run_dir.as_deref().filter(|_| !no_plots) {
+        plot::render_facts(dir, &outcome.ours, &outcome.references)?;
+        let report = plot::write_report(dir)?;
+        println!(
+            "\ncharts: {}/facts_*.png\nreport: {}",
+            dir.join(plot::PLOTS_DIR).display(),
+            report.display()
+        );
+    }
+    Ok(())
 }
 
 fn check(paths: &[PathBuf]) -> Result<(), CliError> {

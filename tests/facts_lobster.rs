@@ -5,28 +5,13 @@
 //! The data lives in the shared folder beside the project (`../shared`); set `MARKETSIM_SHARED` to
 //! point elsewhere (e.g. `MARKETSIM_SHARED=/work/shared`).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use marketsim::facts::{self, Facts, FactsError, compare};
 
-fn shared() -> PathBuf {
-    std::env::var_os("MARKETSIM_SHARED").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
-        PathBuf::from,
-    )
-}
-
-fn message_file(symbol: &str) -> PathBuf {
-    let path = shared().join("data/lobster").join(format!(
-        "{symbol}_2012-06-21_34200000_57600000_message_1.csv"
-    ));
-    assert!(
-        path.exists(),
-        "{} is missing: set MARKETSIM_SHARED to the folder holding data/lobster",
-        path.display()
-    );
-    path
-}
+use common::lobster_message_file as message_file;
 
 fn lobster_facts(symbol: &str) -> Facts {
     let m = message_file(symbol);

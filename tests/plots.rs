@@ -2,11 +2,14 @@
 //! it, stress windows are visibly shaded, and the report is one self-contained page that carries
 //! the charts and the run's numbers.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use base64::Engine as _;
+use common::decode;
 use marketsim::plot::{self, CHARTS, PlotError};
 use marketsim::run::{self, RunOptions};
 use marketsim::scenario;
@@ -36,27 +39,6 @@ fn make_run(root: &Path, with_halt: bool) -> PathBuf {
     )
     .expect("run succeeds");
     summary.dir
-}
-
-/// Decoded RGB pixels of a PNG: (width, height, rgb bytes).
-fn decode(path: &Path) -> (u32, u32, Vec<u8>) {
-    let file = fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut reader = png::Decoder::new(std::io::BufReader::new(file))
-        .read_info()
-        .unwrap_or_else(|e| panic!("{} is not a PNG: {e}", path.display()));
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).expect("PNG frame decodes");
-    assert_eq!(info.bit_depth, png::BitDepth::Eight, "{}", path.display());
-    let channels = match info.color_type {
-        png::ColorType::Rgb => 3,
-        png::ColorType::Rgba => 4,
-        other => panic!("{}: unexpected colour type {other:?}", path.display()),
-    };
-    let rgb = buf[..info.buffer_size()]
-        .chunks_exact(channels)
-        .flat_map(|p| [p[0], p[1], p[2]])
-        .collect();
-    (info.width, info.height, rgb)
 }
 
 fn pixel(rgb: &[u8], width: u32, x: u32, y: u32) -> [u8; 3] {

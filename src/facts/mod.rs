@@ -7,9 +7,11 @@
 //! format, so the same tools can read both.
 //!
 //! Layout: `stats` (estimators) → `series` (common form) ← `lobster::import` / `run_source`
-//! (+ `replay`, `run_info`, `parquet_read`) → `report` (facts) → `bands` (verdicts).
+//! (+ `replay`, `run_info`, `parquet_read`) → `report` (facts, with the `curves` the charts draw)
+//! → `bands` (verdicts).
 
 pub mod bands;
+pub mod curves;
 pub mod error;
 pub mod lobster;
 pub mod parquet_read;
@@ -54,34 +56,79 @@ fn facts_of_lobster_message(message_csv: &Path) -> Result<Facts, FactsError> {
     facts_of_lobster(message_csv, &orderbook, LOBSTER_TICK_SIZE)
 }
 
+/// One reference day of the `facts` command.
+#[derive(Clone, Debug)]
+pub struct Reference {
+    /// Column name in the comparison table: the symbol, or the file stem of an unusual name.
+    pub name: String,
+    /// Trading date from a LOBSTER file name (`YYYY-MM-DD`), for chart legends.
+    pub date: Option<String>,
+    pub facts: Facts,
+}
+
+/// What the `facts` command computed: the target's facts (and its run directory, if it is one) and
+/// each reference day's, in command-line order.
+#[derive(Clone, Debug)]
+pub struct FactsOutcome {
+    pub ours: Facts,
+    pub run_dir: Option<PathBuf>,
+    pub references: Vec<Reference>,
+}
+
+impl FactsOutcome {
+    /// The text to print: the target's facts, then the comparison table against the references and
+    /// the realism bands.
+    pub fn text(&self) -> String {
+        let named: Vec<(&str, Facts)> = self
+            .references
+            .iter()
+            .map(|r| (r.name.as_str(), r.facts.clone()))
+            .collect();
+        format!("{}\n{}", self.ours, compare(&self.ours, &named))
+    }
+}
+
 /// The `facts` command: `target` is a run directory or a LOBSTER message CSV, `reference` a list of
-/// LOBSTER message CSVs. Returns the text to print: the target's facts, then the comparison table
-/// against the references and the realism bands. A run directory gets its `facts.json`.
-pub fn run_facts_command(target: &Path, reference: &[PathBuf]) -> Result<String, FactsError> {
-    let ours = if target.is_dir() {
+/// LOBSTER message CSVs. A run directory gets its `facts.json`; drawing the charts is left to the
+/// caller (`plot` depends on `facts`, not the other way round).
+pub fn facts_command(target: &Path, reference: &[PathBuf]) -> Result<FactsOutcome, FactsError> {
+    let (ours, run_dir) = if target.is_dir() {
         let facts = facts_of_run(target)?;
         write_facts_json(target, &facts)?;
-        facts
+        (facts, Some(target.to_path_buf()))
     } else {
-        facts_of_lobster_message(target)?
+        (facts_of_lobster_message(target)?, None)
     };
-    let refs = reference
+    let references = reference
         .iter()
         .map(|p| {
-            let name = lobster::LobsterName::parse(p).map_or_else(
+            let parsed = lobster::LobsterName::parse(p);
+            let name = parsed.as_ref().map_or_else(
                 || {
                     p.file_stem()
                         .unwrap_or_default()
                         .to_string_lossy()
                         .into_owned()
                 },
-                |n| n.symbol,
+                |n| n.symbol.clone(),
             );
-            Ok((name, facts_of_lobster_message(p)?))
+            Ok(Reference {
+                name,
+                date: parsed.map(|n| n.date),
+                facts: facts_of_lobster_message(p)?,
+            })
         })
         .collect::<Result<Vec<_>, FactsError>>()?;
-    let named: Vec<(&str, Facts)> = refs.iter().map(|(n, f)| (n.as_str(), f.clone())).collect();
-    Ok(format!("{ours}\n{}", compare(&ours, &named)))
+    Ok(FactsOutcome {
+        ours,
+        run_dir,
+        references,
+    })
+}
+
+/// [`facts_command`] as the text it prints.
+pub fn run_facts_command(target: &Path, reference: &[PathBuf]) -> Result<String, FactsError> {
+    Ok(facts_command(target, reference)?.text())
 }
 
 /// Exports a run directory as LOBSTER files into `out_dir`, with as many levels as the run's

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::curves::{Curves, curves_of};
 use super::error::FactsError;
 use super::series::{MarketSeries, NS_PER_SEC, RETURN_SCALES_NS};
 use super::stats;
@@ -86,6 +87,10 @@ pub struct Facts {
     /// Coefficient of variation of the waiting times between touch messages, simultaneous messages
     /// counted as one arrival (1 for Poisson arrivals).
     pub interarrival_cv: Option<f64>,
+    /// The curves several facts above are read from (autocorrelations over lags, the density of
+    /// 10-s returns), for the comparison charts. Empty when read from an older `facts.json`.
+    #[serde(default)]
+    pub curves: Curves,
 }
 
 /// Computes every fact of a session.
@@ -135,6 +140,7 @@ pub fn facts_of_series(s: &MarketSeries) -> Facts {
         depth_by_level: depth_by_level(s),
         depth_distance_ticks: depth_distance(s),
         interarrival_cv: interarrival_cv(&touch),
+        curves: curves_of(&r10, (RETURN_SCALES_NS[0] / NS_PER_SEC) as f64, &signs),
     }
 }
 

@@ -111,6 +111,53 @@ pub fn abs_acf_decay_exponent(x: &[f64], lags: std::ops::RangeInclusive<usize>) 
     power_law_decay_exponent(&ks, &cs)
 }
 
+/// Autocorrelations at each of `lags` (see [`autocorrelation`]): the whole curve a fact reads one
+/// point of, kept for the charts.
+pub fn autocorrelations(x: &[f64], lags: &[usize]) -> Vec<Option<f64>> {
+    lags.iter().map(|&k| autocorrelation(x, k)).collect()
+}
+
+/// `(x − x̄) / σ` with the population σ of [`variance`], so the result has mean 0 and variance 1 and
+/// days with different volatilities can share one axis. `None` for an empty or constant input.
+pub fn standardised(x: &[f64]) -> Option<Vec<f64>> {
+    let m = mean(x)?;
+    let sd = variance(x)?.sqrt();
+    (sd > 0.0).then(|| x.iter().map(|v| (v - m) / sd).collect())
+}
+
+/// Empirical survival function of `|x|`: for each threshold, the fraction of values with `|x| >`
+/// the threshold. Read on a log axis it shows the tails without any choice of bins — which matters
+/// for returns on a tick grid, where a histogram with bins narrower than the grid alternates between
+/// full and empty bins. All zeros for an empty input.
+pub fn abs_survival(x: &[f64], thresholds: &[f64]) -> Vec<f64> {
+    let mut a: Vec<f64> = x.iter().map(|v| v.abs()).collect();
+    a.sort_by(f64::total_cmp);
+    let n = a.len().max(1) as f64;
+    thresholds
+        .iter()
+        .map(|&t| (a.len() - a.partition_point(|v| *v <= t)) as f64 / n)
+        .collect()
+}
+
+/// Lags from 1 to `max` spaced evenly in `ln k`, about `per_decade` per factor of ten, rounded to
+/// distinct integers, `max` always last: an autocorrelation that decays as a power law is read on a
+/// log axis, where evenly spaced lags would crowd into its right end.
+pub fn log_spaced_lags(max: usize, per_decade: usize) -> Vec<usize> {
+    if max == 0 {
+        return Vec::new();
+    }
+    let steps = ((max as f64).log10() * per_decade as f64).ceil() as usize;
+    let mut out: Vec<usize> = (0..=steps)
+        .map(|i| {
+            let k = 10f64.powf(i as f64 / per_decade as f64).round() as usize;
+            k.clamp(1, max)
+        })
+        .collect();
+    out.push(max);
+    out.dedup();
+    out
+}
+
 /// Pearson's product-moment correlation. `None` for unequal lengths, fewer than 2 points or a
 /// constant input.
 pub fn pearson(a: &[f64], b: &[f64]) -> Option<f64> {
@@ -293,5 +340,75 @@ mod tests {
             .map(|_| rng::exponential(&mut r, 2.0))
             .collect();
         assert!((coefficient_of_variation(&waits).unwrap() - 1.0).abs() < 0.02);
+    }
+
+    #[test]
+    fn acf_curve_of_a_known_sequence() {
+        // The +1 +1 −1 −1 cycle again: lags 1, 2, 3, 4 give 1/400, −398/400, −397/400 + …; check
+        // the curve is the pointwise estimator, with None past the end.
+        let s: Vec<f64> = (0..400)
+            .map(|t| if t % 4 < 2 { 1.0 } else { -1.0 })
+            .collect();
+        let c = autocorrelations(&s, &[1, 2, 4, 400]);
+        assert!((c[0].unwrap() - 1.0 / 400.0).abs() < 1e-15);
+        assert!((c[1].unwrap() + 398.0 / 400.0).abs() < 1e-15);
+        assert!((c[2].unwrap() - 396.0 / 400.0).abs() < 1e-15);
+        assert_eq!(c[3], None);
+        // Geometric decay of an AR(1)-like sign process shows along the whole curve.
+        let mut r = rng::stream(6, Domain::Agent, 5);
+        let mut v = 1.0;
+        let x: Vec<f64> = (0..100_000)
+            .map(|_| {
+                if rng::open01(&mut r) > 0.9 {
+                    v = -v;
+                }
+                v
+            })
+            .collect();
+        let lags = [1, 2, 4, 8];
+        for (k, c) in lags.iter().zip(autocorrelations(&x, &lags)) {
+            let want = 0.8f64.powi(*k as i32);
+            assert!((c.unwrap() - want).abs() < 0.03, "lag {k}: {c:?} vs {want}");
+        }
+    }
+
+    #[test]
+    fn standardised_has_zero_mean_and_unit_variance() {
+        let z = standardised(&[1.0, 2.0, 3.0, 4.0]).unwrap();
+        let sd = 1.25f64.sqrt();
+        assert!((z[0] + 1.5 / sd).abs() < 1e-15 && (z[3] - 1.5 / sd).abs() < 1e-15);
+        assert!(mean(&z).unwrap().abs() < 1e-15);
+        assert!((variance(&z).unwrap() - 1.0).abs() < 1e-12);
+        assert_eq!(standardised(&[2.0, 2.0]), None);
+        assert_eq!(standardised(&[]), None);
+    }
+
+    #[test]
+    fn survival_counts_strictly_larger_absolute_values() {
+        let s = abs_survival(&[0.0, -1.0, 1.0, 2.5, -3.0], &[0.0, 1.0, 2.0, 3.0]);
+        assert_eq!(s, vec![4.0 / 5.0, 2.0 / 5.0, 2.0 / 5.0, 0.0]);
+        assert_eq!(abs_survival(&[], &[0.0, 1.0]), vec![0.0, 0.0]);
+        // A large Gaussian sample: P(|Z| > 1) = 0.3173, P(|Z| > 2) = 0.0455.
+        let g = standardised(&gaussian(200_000, 7)).unwrap();
+        let s = abs_survival(&g, &[1.0, 2.0]);
+        assert!(
+            (s[0] - 0.3173).abs() < 0.004 && (s[1] - 0.0455).abs() < 0.002,
+            "{s:?}"
+        );
+    }
+
+    #[test]
+    fn log_spaced_lags_are_distinct_and_cover_the_range() {
+        let l = log_spaced_lags(1000, 10);
+        assert_eq!(&l[..4], &[1, 2, 3, 4]);
+        assert_eq!(*l.last().unwrap(), 1000);
+        assert!(l.windows(2).all(|w| w[0] < w[1]));
+        assert!(l.contains(&10) && l.contains(&100));
+        assert_eq!(l.len(), 28, "{l:?}");
+        assert_eq!(
+            log_spaced_lags(150, 4),
+            vec![1, 2, 3, 6, 10, 18, 32, 56, 100, 150]
+        );
+        assert_eq!(log_spaced_lags(0, 10), Vec::<usize>::new());
     }
 }

@@ -15,23 +15,22 @@ use plotters::prelude::*;
 use super::PlotError;
 use super::clock::{SessionClock, format_duration};
 use super::data::RunData;
+use super::legend::{self, Swatch};
 use super::series::Segments;
 use super::stats;
 use super::style;
 use super::text::{self, Area, H, Pen, V};
 
-const MARGIN_LEFT: i32 = 16;
-const MARGIN_RIGHT: i32 = 36;
-const MARGIN_BOTTOM: u32 = 8;
-const Y_LABEL_AREA: u32 = 96;
-const X_LABEL_AREA: u32 = 58;
-const LEGEND_TOP: i32 = 48;
-const LEGEND_ROW: i32 = 22;
+const MARGIN_LEFT: i32 = legend::LEFT;
+pub(super) const MARGIN_RIGHT: i32 = 36;
+pub(super) const MARGIN_BOTTOM: u32 = 8;
+pub(super) const Y_LABEL_AREA: u32 = 96;
+pub(super) const X_LABEL_AREA: u32 = 58;
 const LANE_HEIGHT: i32 = 22;
 const MAX_LANES: usize = 5;
 /// Most labelled x ticks: ~75 px apart at 1200 px, room for an `HH:MM:SS` label.
 const MAX_X_LABELS: usize = 14;
-const MAX_Y_LABELS: usize = 8;
+pub(super) const MAX_Y_LABELS: usize = 8;
 /// A window covering more of the session than this is named in the band but not shaded: shading
 /// the whole plot would hide the shorter windows inside it.
 const WHOLE_SESSION: f64 = 0.9;
@@ -110,21 +109,11 @@ struct Placed {
     show_label: bool,
 }
 
-/// A legend entry's symbol.
-#[derive(Copy, Clone)]
-enum Swatch {
-    /// Text only (the caveat).
-    None,
-    Line(RGBColor, u32),
-    Block(RGBColor, f64),
-    Dashed(RGBColor),
-}
-
 /// An axis with exactly the given labelled ticks (plotters would pick round numbers of seconds,
 /// 09:46:40, or its own y ticks that the labels drawn by `text` could not know). No light lines.
-struct TickedAxis {
-    coord: RangedCoordf64,
-    ticks: Vec<f64>,
+pub(super) struct TickedAxis {
+    pub coord: RangedCoordf64,
+    pub ticks: Vec<f64>,
 }
 
 impl Ranged for TickedAxis {
@@ -225,7 +214,7 @@ fn envelope(seg: &[(f64, f64)], seconds_per_px: f64) -> Vec<(f64, f64)> {
 }
 
 /// Fills in the chart's path on errors from `text`, which does not know it.
-fn with_path(path: &Path) -> impl Fn(PlotError) -> PlotError + '_ {
+pub(super) fn with_path(path: &Path) -> impl Fn(PlotError) -> PlotError + '_ {
     move |e| match e {
         PlotError::Draw { what, .. } => PlotError::Draw {
             path: path.to_path_buf(),
@@ -235,11 +224,35 @@ fn with_path(path: &Path) -> impl Fn(PlotError) -> PlotError + '_ {
     }
 }
 
-fn draw_error<E: std::fmt::Display>(path: &Path) -> impl Fn(E) -> PlotError + '_ {
+pub(super) fn draw_error<E: std::fmt::Display>(path: &Path) -> impl Fn(E) -> PlotError + '_ {
     move |e| PlotError::Draw {
         path: path.to_path_buf(),
         what: e.to_string(),
     }
+}
+
+/// Draws a polyline of pixel points `width` pixels thick. Stroked one pixel wide and thickened by
+/// drawing offset copies: plotters fills wider strokes as polygons, which open holes where a path
+/// doubles back within a pixel — and dense step paths do that everywhere.
+pub(super) fn stroke(
+    root: &Area<'_>,
+    pixels: &[(i32, i32)],
+    color: RGBAColor,
+    width: u32,
+) -> Result<(), PlotError> {
+    if pixels.len() < 2 {
+        return Ok(());
+    }
+    let style = color.stroke_width(1);
+    let w = width.max(1) as i32;
+    for dx in 0..w {
+        for dy in 0..w {
+            let shifted: Vec<(i32, i32)> = pixels.iter().map(|&(x, y)| (x + dx, y - dy)).collect();
+            root.draw(&PathElement::new(shifted, style))
+                .map_err(draw_error(Path::new("")))?;
+        }
+    }
+    Ok(())
 }
 
 /// Renders `chart` for `data` to `path` (PNG, `style::WIDTH` × `style::HEIGHT`).
@@ -257,15 +270,6 @@ fn draw_on(root: &Area<'_>, data: &RunData, chart: &TimeChart) -> Result<(), Plo
     root.fill(&WHITE).map_err(&err)?;
 
     // Title and, right-aligned, which run this is.
-    let title_pen = Pen::new(style::TITLE_SIZE, style::TEXT).bold();
-    text::draw(
-        root,
-        &chart.title,
-        (MARGIN_LEFT, 12),
-        &title_pen,
-        H::Left,
-        V::Top,
-    )?;
     let subtitle = format!(
         "{} · seed {} · {} (UTC{})",
         info.name,
@@ -273,15 +277,7 @@ fn draw_on(root: &Area<'_>, data: &RunData, chart: &TimeChart) -> Result<(), Plo
         info.date,
         info.utc_offset_label()
     );
-    let sub_pen = Pen::new(style::SUBTITLE_SIZE, style::MUTED);
-    text::draw(
-        root,
-        &subtitle,
-        (PLOT_RIGHT, 18),
-        &sub_pen,
-        H::Right,
-        V::Top,
-    )?;
+    legend::title_row(root, &chart.title, &subtitle, PLOT_RIGHT)?;
 
     let halts = stats::halts(data);
     let news: Vec<f64> = data
@@ -293,23 +289,8 @@ fn draw_on(root: &Area<'_>, data: &RunData, chart: &TimeChart) -> Result<(), Plo
     let annotations = annotations(data, &halts, length);
 
     // Layout first, from text widths: legend rows, then annotation lanes, then the plot below.
-    let legend_pen = Pen::new(style::LEGEND_SIZE, style::TEXT);
-    let mut legend = Vec::new();
-    let (mut x, mut row) = (MARGIN_LEFT + 4, 0);
-    for (swatch, label) in legend_items(chart, &annotations, &news) {
-        let swatch_width = if matches!(swatch, Swatch::None) {
-            0
-        } else {
-            32
-        };
-        let w = swatch_width + text::width(&legend_pen, &label)?;
-        if x + w > PLOT_RIGHT && x > MARGIN_LEFT + 4 {
-            (x, row) = (MARGIN_LEFT + 4, row + 1);
-        }
-        legend.push((swatch, label, x, LEGEND_TOP + row * LEGEND_ROW));
-        x += w + 22;
-    }
-    let band_top = LEGEND_TOP + (row + 1) * LEGEND_ROW + 8;
+    let legend = legend::layout(legend_items(chart, &annotations, &news), PLOT_RIGHT)?;
+    let band_top = legend.bottom + 8;
 
     let label_pen = Pen::new(style::ANNOTATION_SIZE, style::TEXT);
     let px = |x: f64| x_pixel(length, x);
@@ -443,26 +424,15 @@ fn draw_on(root: &Area<'_>, data: &RunData, chart: &TimeChart) -> Result<(), Plo
         }))
         .map_err(&err)?;
     }
-    // Lines are stroked one pixel wide and thickened by drawing offset copies: plotters fills
-    // wider strokes as polygons, which open holes where a path doubles back within a pixel — and
-    // dense step paths do that everywhere.
+    // Lines last, thickened by `stroke`.
     for line in &chart.lines {
-        let style = line.color.mix(line.alpha).stroke_width(1);
-        let w = line.width.max(1) as i32;
-        let offsets: Vec<(i32, i32)> = (0..w)
-            .flat_map(|dx| (0..w).map(move |dy| (dx, dy)))
-            .collect();
         for seg in &line.segments {
             let pixels: Vec<(i32, i32)> = envelope(seg, seconds_per_px)
                 .into_iter()
                 // Clamped, so values past a deliberately clipped axis run into the frame.
                 .map(|(t, v)| ctx.backend_coord(&(t.clamp(0.0, length), to_axis(v).clamp(y0, y1))))
                 .collect();
-            for &(dx, dy) in &offsets {
-                let shifted: Vec<(i32, i32)> =
-                    pixels.iter().map(|&(x, y)| (x + dx, y - dy)).collect();
-                root.draw(&PathElement::new(shifted, style)).map_err(&err)?;
-            }
+            stroke(root, &pixels, line.color.mix(line.alpha), line.width)?;
         }
     }
 
@@ -556,39 +526,7 @@ fn draw_on(root: &Area<'_>, data: &RunData, chart: &TimeChart) -> Result<(), Plo
         }
     }
 
-    for (swatch, label, x, y) in legend {
-        let y = y + 9;
-        let (text_pen, text_x) = match swatch {
-            Swatch::None => (Pen::new(style::LEGEND_SIZE, style::MUTED), x),
-            _ => (legend_pen, x + 32),
-        };
-        match swatch {
-            Swatch::None => {}
-            Swatch::Line(c, w) => root
-                .draw(&PathElement::new(
-                    vec![(x, y), (x + 26, y)],
-                    c.stroke_width(w),
-                ))
-                .map_err(&err)?,
-            Swatch::Block(c, alpha) => root
-                .draw(&Rectangle::new(
-                    [(x, y - 7), (x + 26, y + 7)],
-                    c.mix(alpha).filled(),
-                ))
-                .map_err(&err)?,
-            Swatch::Dashed(c) => {
-                for k in 0..3 {
-                    let x0 = x + k * 10;
-                    root.draw(&PathElement::new(
-                        vec![(x0, y), (x0 + 6, y)],
-                        c.stroke_width(2),
-                    ))
-                    .map_err(&err)?;
-                }
-            }
-        }
-        text::draw(root, &label, (text_x, y), &text_pen, H::Left, V::Center)?;
-    }
+    legend.draw(root)?;
     Ok(())
 }
 

@@ -4,32 +4,40 @@
 //!
 //! ```text
 //! RUN/plots/price.png spread.png depth.png volume.png inventory.png   render_run
+//! RUN/plots/facts_*.png (ours beside reference days)                   render_facts
 //! RUN/report.html                                                      write_report
 //! ```
 //!
 //! Module layout: `run_info` (manifest) and `data` (Parquet → vectors) read; `series` downsamples
-//! and reconstructs; `stats` computes the headline numbers; `clock`, `style`, `format`, `text` and
-//! `frame` are the shared look; `charts` defines each chart; `report` writes the HTML page.
+//! and reconstructs; `stats` computes the headline numbers; `clock`, `style`, `format`, `text`,
+//! `legend` and `frame` (session-clock charts) or `xy` (free axes) are the shared look; `charts` and
+//! `facts_charts` define each chart; `report` writes the HTML page.
 
 mod charts;
 mod clock;
 mod data;
 mod error;
+mod facts_charts;
 mod format;
 mod frame;
+mod legend;
 mod report;
 mod run_info;
 mod series;
 mod stats;
 mod style;
 mod text;
+mod xy;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::facts::{Facts, Reference};
+
 pub use charts::{CHARTS, ChartKind};
 pub use data::{Account, BookTop, Level, PublicEvent, RunData, StressWindow, Trades};
 pub use error::PlotError;
+pub use facts_charts::{FACTS_CHARTS, FactsChartKind, FactsSource, intraday_profile};
 pub use frame::x_pixel;
 pub use report::{REPORT_FILE, write_report};
 pub use run_info::RunInfo;
@@ -60,4 +68,36 @@ pub(crate) fn render(run_dir: &Path, data: &RunData) -> Result<Vec<PathBuf>, Plo
             Ok(path)
         })
         .collect()
+}
+
+/// Draws the stylized-fact charts ([`FACTS_CHARTS`]) of the run in `run_dir` into `run_dir/plots/`:
+/// `ours` (the run's facts) beside each reference day. Returns the paths written, in report order.
+/// The references are not stored in the run, so only the `facts` command, which has them, draws
+/// these; [`write_report`] embeds whichever are present.
+pub fn render_facts(
+    run_dir: &Path,
+    ours: &Facts,
+    references: &[Reference],
+) -> Result<Vec<PathBuf>, PlotError> {
+    let info = RunInfo::load(run_dir)?;
+    let mut sources = vec![FactsSource {
+        label: format!("{} seed {} (simulated)", info.name, info.seed),
+        facts: ours,
+    }];
+    sources.extend(references.iter().map(|r| FactsSource {
+        label: match &r.date {
+            Some(d) => format!("{} {d} (LOBSTER)", r.name),
+            None => r.name.clone(),
+        },
+        facts: &r.facts,
+    }));
+    let subtitle = format!(
+        "{} · seed {} · {} vs {} reference day{}",
+        info.name,
+        info.seed,
+        info.date,
+        references.len(),
+        if references.len() == 1 { "" } else { "s" }
+    );
+    facts_charts::render(run_dir, &subtitle, &sources)
 }

@@ -1,5 +1,6 @@
 //! `RUN/report.html`: one self-contained page per run — what was simulated, the headline numbers,
-//! the stress windows, optional labels and stylized facts, and every chart. Images are embedded as
+//! the stress windows, optional labels and stylized facts (with their comparison charts when
+//! `marketsim facts` has drawn them), and every chart. Images are embedded as
 //! base64 data URIs and the style is inline, so the file can be mailed, attached to an issue or
 //! opened from an archive with nothing beside it; a Content-Security-Policy forbids the page from
 //! loading anything at all, so a future edit that adds an external resource fails visibly.
@@ -14,6 +15,7 @@ use serde_json::Value;
 use super::charts::CHARTS;
 use super::clock::{SessionClock, format_duration};
 use super::data::{RunData, Table};
+use super::facts_charts::{FACTS_CHARTS, FactsChartKind};
 use super::format;
 use super::series;
 use super::stats::{self, Headline};
@@ -48,9 +50,28 @@ pub fn write_report(run_dir: &Path) -> Result<PathBuf, PlotError> {
         let bytes = fs::read(&path).map_err(|e| PlotError::io(&path, "read", e))?;
         images.push(base64::engine::general_purpose::STANDARD.encode(bytes));
     }
+    // The facts charts need reference days the run does not store, so only `marketsim facts` draws
+    // them; the report shows whichever are there.
+    let mut facts_images = Vec::new();
+    for c in &FACTS_CHARTS {
+        let path = plots.join(c.file);
+        if path.is_file() {
+            let bytes = fs::read(&path).map_err(|e| PlotError::io(&path, "read", e))?;
+            facts_images.push((*c, base64::engine::general_purpose::STANDARD.encode(bytes)));
+        }
+    }
     let episodes = episodes(&run_dir.join(LABELS_DIR).join(EPISODES_FILE))?;
     let facts = facts(&run_dir.join(FACTS_FILE))?;
-    let html = render_html(&data, &stats::headline(&data), &images, &episodes, &facts);
+    let html = render_html(
+        &data,
+        &stats::headline(&data),
+        &images,
+        &episodes,
+        &Facts {
+            json: facts,
+            images: facts_images,
+        },
+    );
 
     let path = run_dir.join(REPORT_FILE);
     let tmp = run_dir.join(format!(".{REPORT_FILE}.tmp"));
@@ -105,6 +126,15 @@ fn episodes(path: &Path) -> Result<Episodes, PlotError> {
         by_kind: counts.into_iter().collect(),
     })
 }
+
+/// `facts.json` and the facts charts, as the report shows them.
+struct Facts {
+    json: Option<Value>,
+    images: Vec<(FactsChartKind, String)>,
+}
+
+/// Key of the curves in `facts.json`: drawn by the charts, left out of the table.
+const CURVES_KEY: &str = "curves";
 
 fn facts(path: &Path) -> Result<Option<Value>, PlotError> {
     if !path.exists() {
@@ -165,7 +195,7 @@ fn render_html(
     h: &Headline,
     images: &[String],
     episodes: &Episodes,
-    facts: &Option<Value>,
+    facts: &Facts,
 ) -> String {
     let info = &data.info;
     let clock = SessionClock::new(info);
@@ -415,13 +445,13 @@ fn render_html(
     }
 
     o.push_str("<h2>Stylized facts</h2>\n");
-    match facts {
+    match &facts.json {
         None => {
             let _ = writeln!(o, "<p class=\"none\">No {FACTS_FILE} in this run.</p>");
         }
         Some(Value::Object(map)) => {
             o.push_str("<table>\n<tr><th>fact</th><th>value</th></tr>\n");
-            for (k, v) in map {
+            for (k, v) in map.iter().filter(|(k, _)| *k != CURVES_KEY) {
                 let _ = writeln!(
                     o,
                     "<tr><td>{}</td><td{}>{}</td></tr>",
@@ -436,18 +466,25 @@ fn render_html(
             let _ = writeln!(o, "<p>{}</p>", json_cell(other));
         }
     }
+    if facts.images.is_empty() {
+        if facts.json.is_some() {
+            let _ = writeln!(
+                o,
+                "<p class=\"none\">No facts charts: <code>marketsim facts RUN --reference …</code> draws them beside reference days.</p>"
+            );
+        }
+    } else {
+        o.push_str(
+            "<p>Our run beside the reference days, drawn from the curves in facts.json.</p>\n",
+        );
+    }
+    for (c, b64) in &facts.images {
+        figure(&mut o, c.file, c.caption, b64);
+    }
 
     o.push_str("<h2>Charts</h2>\n");
     for (c, b64) in CHARTS.iter().zip(images) {
-        let _ = writeln!(
-            o,
-            "<figure id=\"{}\"><img src=\"data:image/png;base64,{b64}\" width=\"{}\" height=\"{}\" alt=\"{}\"><figcaption>{}</figcaption></figure>",
-            esc(c.file.trim_end_matches(".png")),
-            super::WIDTH,
-            super::HEIGHT,
-            esc(c.caption),
-            esc(c.caption)
-        );
+        figure(&mut o, c.file, c.caption, b64);
     }
 
     o.push_str("<h2>Files</h2>\n<table>\n<tr><th>file</th><th>rows</th></tr>\n");
@@ -470,6 +507,19 @@ fn render_html(
         info.utc_offset_label()
     );
     o
+}
+
+/// An embedded chart with its caption; the id is the file name without `.png`.
+fn figure(o: &mut String, file: &str, caption: &str, b64: &str) {
+    let _ = writeln!(
+        o,
+        "<figure id=\"{}\"><img src=\"data:image/png;base64,{b64}\" width=\"{}\" height=\"{}\" alt=\"{}\"><figcaption>{}</figcaption></figure>",
+        esc(file.trim_end_matches(".png")),
+        super::WIDTH,
+        super::HEIGHT,
+        esc(caption),
+        esc(caption)
+    );
 }
 
 /// Longest array shown whole in a facts cell; longer ones (autocorrelations over 100 lags) show

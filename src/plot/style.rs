@@ -1,4 +1,4 @@
-//! Look of the charts: size, fonts, colours. Kept in one place so all five charts read as one set.
+//! Look of the charts: size, fonts, colours. Kept in one place so all the charts read as one set.
 //!
 //! Fonts come from the `dejavu` crate, compiled into the binary. That is deliberate: plotters'
 //! default font-kit backend needs fontconfig to build and finds no fonts on a bare server or CI
@@ -52,6 +52,22 @@ pub const ASK: RGBColor = RGBColor(200, 40, 40);
 /// The one-minute means over the faint per-second depth lines: darker shades of the same sides.
 pub const BID_MEAN: RGBColor = RGBColor(10, 80, 30);
 pub const ASK_MEAN: RGBColor = RGBColor(130, 10, 10);
+
+/// Facts charts: our run in the mid-price blue, drawn on top; each reference day in the next colour
+/// of this list, in command-line order, so AAPL and AMZN keep their colours between reports.
+pub const OURS: RGBColor = MID;
+pub const REFERENCES: [RGBColor; 5] = [
+    RGBColor(230, 100, 10),
+    RGBColor(30, 140, 60),
+    RGBColor(140, 90, 190),
+    RGBColor(200, 40, 40),
+    RGBColor(20, 170, 190),
+];
+/// The standard Gaussian on the returns chart: a reference curve, thin and dark like the
+/// fundamental value on the price chart.
+pub const GAUSSIAN: RGBColor = FUNDAMENTAL;
+/// Where an uncorrelated series' autocorrelation would lie (±2/√n): a light grey band under the data.
+pub const NOISE_BAND: RGBColor = RGBColor(234, 234, 234);
 
 /// One colour per market maker, in a fixed order so a maker keeps its colour between runs.
 pub const MAKERS: [RGBColor; 8] = [
