@@ -1203,3 +1203,93 @@ fn deeply_nested_input_does_not_overflow_the_stack() {
     let deep_tables = format!("x = {}1{}\n", "{ a = ".repeat(10_000), " }".repeat(10_000));
     assert!(err(&deep_tables).line >= 1);
 }
+
+#[test]
+fn abuse_entries_are_checked() {
+    let e = err(&with("[[abuse]]\ntypology = \"spoof\"\nepisodes = 2\n"));
+    check(
+        &e,
+        14,
+        12,
+        "abuse[0].typology",
+        "unknown typology \"spoof\", expected one of \"spoofing\", \"layering\"",
+    );
+    let e = err(&with("[[abuse]]\ntypology = \"spoofing\"\n"));
+    check(&e, 13, 1, "abuse[0].episodes", "missing: give `episodes`");
+    let e = err(&with(
+        "[[abuse]]\ntypology = \"spoofing\"\nepisodes = 2\nprevalence = 0.01\n",
+    ));
+    check(
+        &e,
+        16,
+        14,
+        "abuse[0].prevalence",
+        "expected either `episodes` or `prevalence`",
+    );
+    let e = err(&with(
+        "[[abuse]]\ntypology = \"layering\"\nprevalence = 0.9\n",
+    ));
+    check(
+        &e,
+        15,
+        14,
+        "abuse[0].prevalence",
+        "expected a fraction of new orders in (0, 0.5]",
+    );
+    let e = err(&with(
+        "[[abuse]]\ntypology = \"wash_trading\"\nepisodes = 1\ndifficulty = 2\n",
+    ));
+    check(
+        &e,
+        16,
+        14,
+        "abuse[0].difficulty",
+        "expected a probability in [0, 1]",
+    );
+    let e = err(&with(
+        "[[abuse]]\ntypology = \"insider_trading\"\nepisodes = 1\n",
+    ));
+    check(
+        &e,
+        15,
+        12,
+        "abuse[0].typology",
+        "insider_trading trades ahead of announcements",
+    );
+    let e = err(&with(
+        "[[abuse]]\ntypology = \"marking_the_close\"\nepisodes = 2\n",
+    ));
+    check(
+        &e,
+        15,
+        12,
+        "abuse[0].episodes",
+        "expected at most 1 episodes",
+    );
+    let e = err(&with(
+        "[[abuse]]\ntypology = \"spoofing\"\nepisodes = 1\nsize = 3\n",
+    ));
+    check(&e, 16, 1, "abuse[0].size", "unknown key `size`");
+}
+
+#[test]
+fn labels_table_is_checked() {
+    let e = err(&with("[labels]\nflip_fraction = -0.1\n"));
+    check(
+        &e,
+        14,
+        17,
+        "labels.flip_fraction",
+        "expected a probability in [0, 1]",
+    );
+    let e = err(&with("[labels]\nsplit = [0.5, 0.5, 0.5]\n"));
+    check(
+        &e,
+        14,
+        9,
+        "labels.split",
+        "expected three non-negative fractions summing to 1",
+    );
+    let e = err(&with("[labels]\nnoise = 1\n"));
+    check(&e, 14, 1, "labels.noise", "unknown key `noise`");
+}

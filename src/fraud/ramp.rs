@@ -115,7 +115,14 @@ impl Playbook for Ramp {
             }
             _ => (t.lerp(4.0, 10.0), t.lerp(12.0, 6.0), t.lerp(8.0, 30.0)),
         };
-        self.build_until = ctx.now + Nanos::from_secs_f64(build * 60.0);
+        self.build_until = match self.typology {
+            // The marking must land in the last minutes, whenever the build began.
+            Typology::MarkingTheClose => ctx
+                .market
+                .session_length
+                .saturating_sub(Nanos::from_secs_f64(push_window + 30.0)),
+            _ => ctx.now + Nanos::from_secs_f64(build * 60.0),
+        };
         self.build_qty = t.lerp(5000.0, 1500.0) as i64;
         self.pushes_left = pushes.round() as u32;
         self.push_gap = Nanos::from_secs_f64(push_window / pushes);
@@ -147,6 +154,13 @@ impl Playbook for Ramp {
                 let median = t.lerp(400.0, 150.0);
                 self.rest_at_touch(t, ctx, self.side, names.build.1, median);
                 Step::Wait(t.after(Nanos::from_secs_f64(t.lerp(15.0, 45.0))))
+            }
+            Stage::Build
+                if self.typology == Typology::MarkingTheClose && ctx.now < self.build_until =>
+            {
+                // Built: wait for the last minutes.
+                t.cancel_all(ctx);
+                Step::Wait(self.build_until - ctx.now)
             }
             Stage::Build => {
                 t.cancel_all(ctx);

@@ -1,6 +1,7 @@
 //! Train / validation / test split by time, grouped by episode: a cut that would fall inside an
-//! episode moves to the episode's end, so no episode straddles two splits and no model sees half
-//! an episode in training and the other half in test.
+//! episode moves out of it — to the nearer edge of the run of overlapping episodes around it — so
+//! no episode straddles two splits and no model sees half an episode in training and the other
+//! half in test.
 
 use crate::types::Nanos;
 
@@ -13,17 +14,25 @@ pub fn windows(
     fractions: [f64; 3],
     episodes: &[(Nanos, Nanos)],
 ) -> [(Nanos, Nanos); 3] {
+    // Overlapping episodes merged into busy stretches, in time order.
+    let mut sorted = episodes.to_vec();
+    sorted.sort_unstable();
+    let mut busy: Vec<(Nanos, Nanos)> = Vec::new();
+    for (start, end) in sorted {
+        match busy.last_mut() {
+            Some(last) if start < last.1 => last.1 = last.1.max(end),
+            _ => busy.push((start, end)),
+        }
+    }
     let mut cuts = [0.0, fractions[0], fractions[0] + fractions[1]]
         .map(|f| Nanos((f.clamp(0.0, 1.0) * length.0 as f64) as u64));
     for k in 1..3 {
-        cuts[k] = cuts[k].max(cuts[k - 1]);
-        // Moving a cut to an episode's end can land it inside another: repeat until clear.
-        while let Some(&(_, end)) = episodes
-            .iter()
-            .find(|&&(start, end)| start < cuts[k] && cuts[k] < end)
-        {
-            cuts[k] = end.min(length);
+        let c = cuts[k];
+        if let Some(&(start, end)) = busy.iter().find(|&&(s, e)| s < c && c < e) {
+            let back = start >= cuts[k - 1] && c - start <= end - c;
+            cuts[k] = if back { start } else { end.min(length) };
         }
+        cuts[k] = cuts[k].max(cuts[k - 1]);
     }
     [(cuts[0], cuts[1]), (cuts[1], cuts[2]), (cuts[2], length)]
 }

@@ -37,10 +37,35 @@ EXPECTED = {
     ],
     "accounts": [("account_id", U64), ("participant_id", U64), ("account_type", DICT)],
     "public_events": [("timestamp", TS), ("event", DICT), ("detail", pa.string())],
+    "entity_links": [("account_id", U64), ("linked_account_id", U64), ("relation", DICT)],
 }
+
+BOOL, U32 = pa.bool_(), pa.uint32()
 
 LABELS = {
     "fundamental": [("timestamp", TS), ("value", F64)],
+    "order_labels": [
+        ("event_id", U64), ("timestamp", TS), ("order_id", U64), ("is_abusive", BOOL), ("typology", DICT),
+        ("episode_id", U32), ("role", DICT), ("phase", DICT), ("observed_is_abusive", BOOL),
+        ("observed_at", TS),
+    ],
+    "trade_labels": [
+        ("trade_id", U64), ("timestamp", TS), ("is_abusive", BOOL), ("typology", DICT), ("episode_id", U32),
+        ("buy_episode_id", U32), ("sell_episode_id", U32), ("buy_role", DICT), ("sell_role", DICT),
+        ("same_beneficial_owner", BOOL),
+    ],
+    "episodes": [
+        ("episode_id", U32), ("typology", DICT), ("accounts", pa.list_(U64)),
+        ("victim_accounts", pa.list_(U64)), ("start", TS), ("end", TS), ("phases", pa.string()),
+        ("impact_bps", F64), ("pnl", F64), ("orders", U64), ("order_events", U64), ("cancels", U64),
+        ("trades", U64), ("volume", U64), ("difficulty", F64), ("parameters", pa.string()),
+        ("split", DICT), ("observed_missed", BOOL), ("observed_late", BOOL),
+    ],
+    "account_labels": [
+        ("account_id", U64), ("family", DICT), ("role", DICT), ("is_abusive", BOOL),
+        ("episode_ids", pa.list_(U32)),
+    ],
+    "splits": [("split", DICT), ("start", TS), ("end", TS), ("episodes", U64)],
     "stress_windows": [
         ("name", pa.string()), ("kind", DICT), ("start", TS), ("end", TS), ("parameters", pa.string()),
     ],
@@ -107,6 +132,18 @@ def main(run_dir):
     for row in sql(f"select kind, start::varchar, parameters from read_parquet('{run / 'labels' / 'stress_windows.parquet'}')"):
         json.loads(row[2])
         print(f"ok stress window {row[0]} from {row[1]}: {row[2]}")
+    # Labels join one-to-one with the market files they describe.
+    o, l = run / "market" / "orders.parquet", run / "labels" / "order_labels.parquet"
+    unmatched = sql(
+        f"select count(*) from read_parquet('{o}') o full join read_parquet('{l}') l using (event_id) "
+        f"where o.event_id is null or l.event_id is null"
+    )[0][0]
+    if unmatched:
+        fail(f"{unmatched} order events without a label row or label rows without an event")
+    for typology, n in sql(
+        f"select typology::varchar, count(*) from read_parquet('{l}') where is_abusive group by 1 order by 1"
+    ):
+        print(f"ok {typology}: {n} labeled order events")
     print(f"{checked} passed, 0 failed")
 
 
