@@ -53,22 +53,27 @@ mod tests {
     #[test]
     fn cuts_move_past_episodes_they_would_split() {
         let len = Nanos(1000);
-        let w = windows(
-            len,
-            [0.6, 0.2, 0.2],
-            &[(Nanos(550), Nanos(650)), (Nanos(640), Nanos(700))],
-        );
+        let eps = [
+            (Nanos(550), Nanos(650)),
+            (Nanos(640), Nanos(700)),
+            (Nanos(790), Nanos(900)),
+        ];
+        let w = windows(len, [0.6, 0.2, 0.2], &eps);
+        // 600 lies in the busy stretch 550..700, nearer its start; 800 in 790..900, likewise.
         assert_eq!(
             w,
             [
-                (Nanos(0), Nanos(700)),
-                (Nanos(700), Nanos(800)),
-                (Nanos(800), len)
+                (Nanos(0), Nanos(550)),
+                (Nanos(550), Nanos(790)),
+                (Nanos(790), len)
             ]
         );
-        for (start, end) in [(550, 650), (640, 700)] {
-            assert_eq!(split_of(&w, Nanos(start)), split_of(&w, Nanos(end - 1)));
+        for (start, end) in eps {
+            assert_eq!(split_of(&w, start), split_of(&w, end - Nanos(1)));
         }
+        // A cut nearer the stretch's end moves forward.
+        let w = windows(len, [0.68, 0.12, 0.2], &eps[..2]);
+        assert_eq!(w[0], (Nanos(0), Nanos(700)));
     }
 
     #[test]
