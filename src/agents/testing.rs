@@ -1,7 +1,7 @@
 //! A stand-alone harness to drive one agent without an engine: for unit tests and the agent benches.
 
 use super::{AgentCtx, MarketInfo, Request};
-use crate::environment::FundamentalPath;
+use crate::environment::{ActivityProfile, FundamentalPath};
 use crate::exchange::market_data::Quote;
 use crate::scenario::Fundamental;
 use crate::stress::StressSchedule;
@@ -10,6 +10,7 @@ use crate::types::{Nanos, Price, Qty};
 pub struct Harness {
     pub market: MarketInfo,
     pub fundamental: FundamentalPath,
+    pub activity: ActivityProfile,
     pub requests: Vec<Request>,
     pub next_order_id: u64,
     pub wake: Option<Nanos>,
@@ -42,6 +43,7 @@ impl Harness {
                 1,
                 0.01,
             ),
+            activity: ActivityProfile::flat(),
             requests: Vec::new(),
             next_order_id: 0,
             wake: None,
@@ -55,6 +57,7 @@ impl Harness {
             quote,
             market: &self.market,
             fundamental: &self.fundamental,
+            activity: &self.activity,
             news_delays: &[],
             stress: &self.stress,
             requests: &mut self.requests,

@@ -10,7 +10,7 @@ pub mod queue;
 pub use build::build;
 
 use crate::agents::{Agent, AgentCtx, MarketInfo, Report, Request};
-use crate::environment::FundamentalPath;
+use crate::environment::{ActivityProfile, FundamentalPath};
 use crate::exchange::Exchange;
 use crate::exchange::recorder::MarketRecorder;
 use crate::rng::SimRng;
@@ -66,6 +66,7 @@ pub struct Simulation {
     seats: Vec<Seat>,
     exchange: Exchange,
     fundamental: FundamentalPath,
+    activity: ActivityProfile,
     market: MarketInfo,
     stress: StressSchedule,
     requests: Vec<Request>,
@@ -179,6 +180,7 @@ impl Simulation {
                 .as_of(now.saturating_sub(Nanos(delay))),
             market: &self.market,
             fundamental: &self.fundamental,
+            activity: &self.activity,
             news_delays: &seat.news_delays,
             stress: &self.stress,
             requests: &mut self.requests,
