@@ -1205,6 +1205,112 @@ fn deeply_nested_input_does_not_overflow_the_stack() {
 }
 
 #[test]
+fn session_activity_profiles() {
+    let at = |v: &str| {
+        BASE.replace(
+            "close = \"16:00\"",
+            &format!("close = \"16:00\"\nactivity = {v}"),
+        )
+    };
+    let s = parse(&at("\"u_shape\""), Path::new(FILE)).unwrap();
+    assert!(s.session.activity.len() > 10);
+    let s = parse(&at("[2, 1, 1.5]"), Path::new(FILE)).unwrap();
+    assert_eq!(s.session.activity, vec![2.0, 1.0, 1.5]);
+    assert!(
+        parse(BASE, Path::new(FILE))
+            .unwrap()
+            .session
+            .activity
+            .is_empty(),
+        "flat by default"
+    );
+
+    let e = err(&at("\"w_shape\""));
+    check(
+        &e,
+        8,
+        12,
+        "session.activity",
+        "unknown activity profile \"w_shape\", expected one of \"flat\", \"u_shape\" or a list of rate multipliers",
+    );
+    let e = err(&at("[1, -2]"));
+    check(
+        &e,
+        8,
+        12,
+        "session.activity",
+        "expected rate multipliers >= 0, got -2",
+    );
+    let e = err(&at("[0, 0]"));
+    check(
+        &e,
+        8,
+        12,
+        "session.activity",
+        "expected at least one rate multiplier > 0",
+    );
+    let e = err(&at("[]"));
+    check(
+        &e,
+        8,
+        12,
+        "session.activity",
+        "expected 1 to 10000 rate multipliers, got 0",
+    );
+    let e = err(&at("3"));
+    check(
+        &e,
+        8,
+        12,
+        "session.activity",
+        "invalid type: integer `3`, expected a profile name",
+    );
+}
+
+#[test]
+fn maker_fading_and_participation_limits() {
+    let maker = |extra: &str| {
+        with(&format!(
+            "[[agents]]\ntype = \"market_maker\"\ncount = 1\n{extra}\n"
+        ))
+    };
+    let e = err(&maker("fade_ticks = -1"));
+    check(
+        &e,
+        16,
+        14,
+        "agents[0].fade_ticks",
+        "expected an integer from 0 to 100, got -1",
+    );
+    let e = err(&maker("fade_imbalance = 0"));
+    check(
+        &e,
+        16,
+        18,
+        "agents[0].fade_imbalance",
+        "expected an imbalance in (0, 1] (1 never fades on imbalance), got 0",
+    );
+    let e = err(&maker("fade_time = \"0s\""));
+    check(
+        &e,
+        16,
+        13,
+        "agents[0].fade_time",
+        "expected a duration greater than zero",
+    );
+    let e = err(&with(
+        "[[agents]]\ntype = \"execution\"\ncount = 1\nmax_participation = 1.5\n",
+    ));
+    check(
+        &e,
+        16,
+        21,
+        "agents[0].max_participation",
+        "expected a share of market volume in (0, 1] (1: no cap), got 1.5",
+    );
+}
+
+#[test]
 fn abuse_entries_are_checked() {
     let e = err(&with("[[abuse]]\ntypology = \"spoof\"\nepisodes = 2\n"));
     check(

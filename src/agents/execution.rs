@@ -2,6 +2,12 @@
 //! small child orders (TWAP: equal slices; VWAP: slices following the intraday volume U-shape).
 //! Metaorder sizes are power-law distributed; their long runs of same-signed child orders are what
 //! gives real order flow its long memory (Lillo & Farmer 2004; Tóth et al. 2015).
+//!
+//! Like real algorithms they can be held to a maximum participation rate: no more than that share of
+//! the volume the market has traded since the metaorder began. Without the cap, a metaorder from far
+//! in the Pareto tail would dump shares faster than anyone is willing to take the other side, and
+//! crash the price through every fundamentalist's position limit; with it, what the market cannot
+//! absorb by the deadline is abandoned.
 
 use super::{Agent, AgentCtx, OpenOrders, Report};
 use crate::rng::{self, SimRng};
@@ -20,6 +26,8 @@ pub struct Metaorder {
 struct Working {
     order: Metaorder,
     filled: u64,
+    /// The market's traded volume when the metaorder started.
+    volume_at_start: u64,
 }
 
 pub struct ExecutionAgent {
@@ -87,6 +95,18 @@ impl ExecutionAgent {
         1.0 + 3.0 * (2.0 * x - 1.0).powi(2)
     }
 
+    /// The most the next child may add without the metaorder's fills exceeding `max_participation`
+    /// of the market's volume since it started (its own fills count in that volume):
+    /// `filled + x ≤ p · (traded + x)`.
+    fn participation_room(&self, w: &Working, volume: u64) -> u64 {
+        let p = self.params.max_participation;
+        if p >= 1.0 {
+            return u64::MAX;
+        }
+        let traded = volume.saturating_sub(w.volume_at_start) as f64;
+        ((p * traded - w.filled as f64) / (1.0 - p)).max(0.0) as u64
+    }
+
     /// Shares for the child sent at `now`: the remainder spread over the slices left, weighted by the
     /// volume profile for VWAP.
     fn child_size(&self, w: &Working, now: Nanos, session: Nanos) -> u64 {
@@ -119,7 +139,13 @@ impl Agent for ExecutionAgent {
     fn on_wake(&mut self, ctx: &mut AgentCtx) {
         if self.working.is_none() {
             match self.schedule.pop() {
-                Some(order) => self.working = Some(Working { order, filled: 0 }),
+                Some(order) => {
+                    self.working = Some(Working {
+                        order,
+                        filled: 0,
+                        volume_at_start: ctx.quote.volume,
+                    })
+                }
                 None => return,
             }
         }
@@ -139,10 +165,15 @@ impl Agent for ExecutionAgent {
             return;
         }
         let lot = ctx.market.lot_size;
-        let shares = self
+        let room = self.participation_room(&w, ctx.quote.volume) / lot * lot;
+        let shares = (self
             .child_size(&w, ctx.now, ctx.market.session_length)
             .div_ceil(lot)
-            * lot;
+            * lot)
+            .min(room);
+        if shares == 0 {
+            return;
+        }
         let slip = self.params.limit_slippage_ticks;
         // Marketable limit through the touch; IOC so an unfilled remainder never rests.
         let price = match w.order.side {
@@ -253,13 +284,60 @@ mod tests {
         let w_open = Working {
             order: order(0),
             filled: 0,
+            volume_at_start: 0,
         };
         let w_mid = Working {
             order: order(10_800),
             filled: 0,
+            volume_at_start: 0,
         };
         let open = agent.child_size(&w_open, Nanos::ZERO, session);
         let mid = agent.child_size(&w_mid, Nanos::from_secs(10_800), session);
         assert!(open > mid, "open slice {open} vs midday slice {mid}");
+    }
+
+    /// With a participation cap a child never takes the metaorder past that share of the volume
+    /// traded since it started; with nothing traded yet it waits.
+    #[test]
+    fn participation_cap_holds_children_to_a_share_of_market_volume() {
+        let params = ExecutionParams {
+            metaorders_per_day: 3.0,
+            max_participation: 0.2,
+            child_interval: Nanos::from_secs(1),
+            ..ExecutionParams::default()
+        };
+        let mut h = Harness::new(100.0);
+        let mut agent = ExecutionAgent::new(params, stream(4, Domain::Agent, 7));
+        agent.start(&mut h.ctx(Nanos::ZERO, quote(9_999, 10_001)));
+        let start = h.wake.take().unwrap();
+        let with_volume = |v: u64| crate::exchange::market_data::Quote {
+            volume: v,
+            ..quote(9_999, 10_001)
+        };
+        agent.on_wake(&mut h.ctx(start, with_volume(50_000)));
+        assert!(
+            h.take_requests().is_empty(),
+            "nothing traded since the start"
+        );
+        // 8,000 shares traded since: at most x with 0 + x <= 0.2 (8,000 + x), x = 2,000.
+        let t = h.wake.take().unwrap();
+        agent.on_wake(&mut h.ctx(t, with_volume(58_000)));
+        let reqs = h.take_requests();
+        let [Request::New { qty, .. }] = reqs[..] else {
+            panic!("{reqs:?}")
+        };
+        assert!(qty.0 <= 2_000, "{qty:?}");
+        let uncapped = ExecutionAgent::new(ExecutionParams::default(), stream(4, Domain::Agent, 7));
+        assert_eq!(
+            uncapped.participation_room(
+                &Working {
+                    order: agent.working.unwrap().order,
+                    filled: 0,
+                    volume_at_start: 0
+                },
+                0
+            ),
+            u64::MAX
+        );
     }
 }

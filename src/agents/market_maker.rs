@@ -1,6 +1,16 @@
 //! Market makers: several levels of two-sided post-only quotes around the mid they observe, shifted
 //! against their inventory (Avellaneda & Stoikov 2008 in spirit) and widened when the mid moves a lot.
 //! Quotes whose price is still wanted are left alone so they keep their queue position.
+//!
+//! With `fade_ticks` set, a maker also reacts to being hit, at once rather than at its next wake:
+//! a fill is a sign that someone may know more, so it pulls (cancels) its quotes on the hit side
+//! within `fade_ticks` of the fill price and quotes that side further away until `fade_time` has
+//! passed without another fill. With `fade_imbalance` below one it also backs off, at a wake, the
+//! side whose queue at the touch is much thinner than the other's: queue imbalance predicts the next
+//! move of the mid (Cartea, Donnelly & Jaimungal 2018; Gould & Bonart 2016), and a quote left on the
+//! thin side is the one about to be run over. That is how real makers limit adverse selection, and
+//! why cancellations at the best quotes are of the order of executions in real books, arriving in
+//! bursts right after trades.
 
 use super::{Agent, AgentCtx, OpenOrders, Report};
 use crate::rng::{self, SimRng};
@@ -21,6 +31,15 @@ pub struct MarketMaker {
     /// Uniform draw fixed at creation: this maker is among those withdrawing in a liquidity shock
     /// that withdraws more than this share of makers.
     withdraw_draw: f64,
+    /// Per side (buy, sell): until when that side stays backed off after a fill.
+    faded_until: [Nanos; 2],
+}
+
+fn side_index(side: Side) -> usize {
+    match side {
+        Side::Buy => 0,
+        Side::Sell => 1,
+    }
 }
 
 impl MarketMaker {
@@ -34,6 +53,7 @@ impl MarketMaker {
             variance_per_sec: 0.0,
             wanted: Vec::new(),
             missing: Vec::new(),
+            faded_until: [Nanos::ZERO; 2],
         }
     }
 
@@ -54,8 +74,51 @@ impl MarketMaker {
         self.last_mid = Some((mid, now));
     }
 
+    /// Ticks `side` is backed off by at `now`, given the thin side of the touch (if any).
+    fn fade(&self, side: Side, now: Nanos, thin: Option<Side>) -> i64 {
+        if now < self.faded_until[side_index(side)] || thin == Some(side) {
+            self.params.fade_ticks
+        } else {
+            0
+        }
+    }
+
+    /// The side of the touch whose queue is thinner than the other's by more than
+    /// `fade_imbalance` (as |b − a| ÷ (b + a)).
+    fn thin_side(&self, quote: &crate::exchange::market_data::Quote) -> Option<Side> {
+        let ((_, b), (_, a)) = (quote.bid?, quote.ask?);
+        let (b, a) = (b.0 as f64, a.0 as f64);
+        let imbalance = (b - a) / (b + a).max(1.0);
+        if imbalance.abs() <= self.params.fade_imbalance || self.params.fade_imbalance >= 1.0 {
+            None
+        } else if imbalance < 0.0 {
+            Some(Side::Buy)
+        } else {
+            Some(Side::Sell)
+        }
+    }
+
+    /// One of its quotes was hit: back that side off, and pull the quotes there that are now too
+    /// close (the rest of the hit level, and the levels behind it within `fade_ticks`).
+    fn on_fill(&mut self, side: Side, price: Price, ctx: &mut AgentCtx) {
+        let fade = self.params.fade_ticks;
+        if fade == 0 {
+            return;
+        }
+        self.faded_until[side_index(side)] = ctx.now + self.params.fade_time;
+        let too_close = |o: &super::OwnOrder| {
+            o.side == side
+                && match side {
+                    Side::Buy => o.price.0 > price.0 - fade,
+                    Side::Sell => o.price.0 < price.0 + fade,
+                }
+        };
+        self.orders
+            .cancel_where(too_close, |order| ctx.cancel(order));
+    }
+
     /// The quotes it wants now, best level first on each side.
-    fn plan(&mut self, mid: f64, widen: f64) {
+    fn plan(&mut self, mid: f64, widen: f64, now: Nanos, thin: Option<Side>) {
         let p = &self.params;
         let inventory = self.orders.position();
         let half_spread =
@@ -68,6 +131,8 @@ impl MarketMaker {
         if ask <= bid {
             ask = bid + 1;
         }
+        bid -= self.fade(Side::Buy, now, thin);
+        ask += self.fade(Side::Sell, now, thin);
         bid = bid.max(1);
         self.wanted.clear();
         for level in 0..p.levels as i64 {
@@ -149,7 +214,8 @@ impl Agent for MarketMaker {
             // Pulled out: an empty plan cancels every quote.
             self.wanted.clear();
         } else {
-            self.plan(mid, liquidity.spread_multiplier);
+            let thin = self.thin_side(&ctx.quote);
+            self.plan(mid, liquidity.spread_multiplier, ctx.now, thin);
         }
         let size = ctx
             .market
@@ -157,8 +223,13 @@ impl Agent for MarketMaker {
         self.requote(ctx, size);
     }
 
-    fn on_report(&mut self, report: &Report, _ctx: &mut AgentCtx) {
+    fn on_report(&mut self, report: &Report, ctx: &mut AgentCtx) {
         self.orders.apply(report);
+        if let Report::Filled { side, price, .. } = *report
+            && !ctx.quote.halted
+        {
+            self.on_fill(side, price, ctx);
+        }
     }
 
     fn position(&self) -> i64 {
@@ -369,5 +440,131 @@ mod tests {
             .max()
             .unwrap();
         assert!(best_bid < 9_996, "quote at {best_bid} should have widened");
+    }
+
+    fn fading() -> MarketMakerParams {
+        MarketMakerParams {
+            fade_ticks: 2,
+            fade_time: Nanos::from_secs(2),
+            ..MarketMakerParams::default()
+        }
+    }
+
+    /// Hit on its best bid, a fading maker at once cancels what is left there and the bid behind it
+    /// (within two ticks of the fill), keeps the rest, and re-posts the bid side two ticks lower at
+    /// its next wake; once `fade_time` has passed it comes back up.
+    #[test]
+    fn cancels_at_the_touch_on_an_adverse_fill_and_backs_off_for_a_while() {
+        let mut h = Harness::new(100.0);
+        let mut mm = MarketMaker::new(fading(), stream(1, Domain::Agent, 5));
+        mm.on_wake(&mut h.ctx(Nanos::ZERO, quote(9_998, 10_002)));
+        let reqs = h.take_requests();
+        let best_bid = reqs
+            .iter()
+            .find_map(|r| match *r {
+                Request::New {
+                    id,
+                    side: Side::Buy,
+                    price: Price(9_999),
+                    ..
+                } => Some(id),
+                _ => None,
+            })
+            .unwrap();
+        let hit = Report::Filled {
+            id: best_bid,
+            side: Side::Buy,
+            price: Price(9_999),
+            qty: Qty(100),
+            remaining: Qty(100),
+        };
+        let at = Nanos::from_millis(500);
+        mm.on_report(&hit, &mut h.ctx(at, quote(9_999, 10_001)));
+        let pulled = h.take_requests();
+        assert_eq!(pulled.len(), 2, "{pulled:?}");
+        assert!(pulled.iter().all(|r| matches!(
+            r,
+            Request::Cancel {
+                side: Side::Buy,
+                ..
+            }
+        )));
+        assert!(
+            pulled.iter().any(|r| r.order().0 == best_bid),
+            "the rest of the hit quote goes"
+        );
+
+        mm.on_wake(&mut h.ctx(Nanos::from_secs(1), quote(9_998, 10_001)));
+        let bids: Vec<i64> = new_quotes(&h.take_requests())
+            .iter()
+            .filter(|q| q.0 == Side::Buy)
+            .map(|q| q.1)
+            .collect();
+        assert!(
+            !bids.is_empty() && bids.iter().all(|&p| p <= 9_997),
+            "backed off: {bids:?}"
+        );
+
+        mm.on_wake(&mut h.ctx(Nanos::from_secs(3), quote(9_998, 10_001)));
+        let back: Vec<i64> = new_quotes(&h.take_requests())
+            .iter()
+            .filter(|q| q.0 == Side::Buy)
+            .map(|q| q.1)
+            .collect();
+        assert!(
+            back.iter().max() > bids.iter().max(),
+            "back toward the touch: {back:?} after {bids:?}"
+        );
+    }
+
+    #[test]
+    fn without_fade_ticks_a_fill_sends_nothing() {
+        let mut h = Harness::new(100.0);
+        let mut mm = MarketMaker::new(MarketMakerParams::default(), stream(1, Domain::Agent, 5));
+        mm.on_wake(&mut h.ctx(Nanos::ZERO, quote(9_998, 10_002)));
+        let Request::New {
+            id, side, price, ..
+        } = h.take_requests()[0]
+        else {
+            panic!()
+        };
+        let fill = Report::Filled {
+            id,
+            side,
+            price,
+            qty: Qty(100),
+            remaining: Qty(100),
+        };
+        mm.on_report(
+            &fill,
+            &mut h.ctx(Nanos::from_millis(1), quote(9_998, 10_002)),
+        );
+        assert!(h.take_requests().is_empty());
+    }
+
+    /// A bid queue far thinner than the ask queue says the price is about to tick down: the maker
+    /// quotes its bids further away on that wake, and its asks where they were.
+    #[test]
+    fn backs_off_the_thin_side_of_an_imbalanced_touch() {
+        let params = MarketMakerParams {
+            fade_imbalance: 0.5,
+            ..fading()
+        };
+        let mut h = Harness::new(100.0);
+        let mut mm = MarketMaker::new(params, stream(1, Domain::Agent, 5));
+        let mut thin_bid = quote(9_999, 10_001);
+        thin_bid.bid = Some((Price(9_999), Qty(100)));
+        thin_bid.ask = Some((Price(10_001), Qty(900)));
+        mm.on_wake(&mut h.ctx(Nanos::ZERO, thin_bid));
+        let quotes = new_quotes(&h.take_requests());
+        let best = |side| {
+            quotes
+                .iter()
+                .filter(|q| q.0 == side)
+                .map(|q| q.1)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(best(Side::Buy).iter().max(), Some(&9_997), "{quotes:?}");
+        assert_eq!(best(Side::Sell).iter().min(), Some(&10_001), "{quotes:?}");
     }
 }

@@ -11,7 +11,7 @@ pub mod value;
 
 pub use book_keeping::{OpenOrders, OwnOrder};
 
-use crate::environment::FundamentalPath;
+use crate::environment::{ActivityProfile, FundamentalPath};
 use crate::exchange::market_data::Quote;
 use crate::fraud::{EpisodeId, Label, Ledger, Push, Typology};
 use crate::rng::{self, SimRng};
@@ -133,6 +133,7 @@ pub struct AgentCtx<'a> {
     pub quote: Quote,
     pub market: &'a MarketInfo,
     pub(crate) fundamental: &'a FundamentalPath,
+    pub(crate) activity: &'a ActivityProfile,
     pub(crate) news_delays: &'a [Nanos],
     pub(crate) stress: &'a StressSchedule,
     /// What the agent sends, each on one of its accounts (0: its own; manipulators hold more).
@@ -268,9 +269,12 @@ impl AgentCtx<'_> {
         self.wake_at(self.now + dt);
     }
 
-    /// Wakes after an exponential delay: the agent's actions form a Poisson process with this mean gap.
+    /// Wakes after an exponential delay: the agent's actions form a Poisson process with this mean
+    /// gap, sped up and slowed down over the day by the session's activity profile (a gap in
+    /// activity time, mapped back to the clock), so `mean` is the gap on an average-busy day.
     pub fn wake_poisson(&mut self, rng: &mut SimRng, mean: Nanos) {
-        self.wake_after(Nanos(rng::exponential(rng, mean.0 as f64) as u64));
+        let gap = rng::exponential(rng, mean.0 as f64);
+        self.wake_at(self.activity.after(self.now, gap));
     }
 
     /// The fundamental value now, in ticks. Only research-driven agents should call this, and they add

@@ -1,7 +1,7 @@
 //! A stand-alone harness to drive one agent without an engine: for unit tests and the agent benches.
 
 use super::{AgentCtx, MarketInfo, Outgoing, Request};
-use crate::environment::FundamentalPath;
+use crate::environment::{ActivityProfile, FundamentalPath};
 use crate::exchange::market_data::Quote;
 use crate::fraud::Ledger;
 use crate::scenario::Fundamental;
@@ -11,6 +11,7 @@ use crate::types::{AccountId, Nanos, Price, Qty};
 pub struct Harness {
     pub market: MarketInfo,
     pub fundamental: FundamentalPath,
+    pub activity: ActivityProfile,
     pub requests: Vec<Outgoing>,
     pub ledger: Ledger,
     pub accounts: Vec<AccountId>,
@@ -45,6 +46,7 @@ impl Harness {
                 1,
                 0.01,
             ),
+            activity: ActivityProfile::flat(),
             requests: Vec::new(),
             ledger: Ledger::default(),
             accounts: vec![AccountId(1)],
@@ -60,6 +62,7 @@ impl Harness {
             quote,
             market: &self.market,
             fundamental: &self.fundamental,
+            activity: &self.activity,
             news_delays: &[],
             stress: &self.stress,
             requests: &mut self.requests,

@@ -12,7 +12,7 @@ use crate::agents::momentum::MomentumAgent;
 use crate::agents::noise::NoiseAgent;
 use crate::agents::value::ValueAgent;
 use crate::agents::{Agent, MarketInfo};
-use crate::environment::{FundamentalPath, NewsJump, Shocks};
+use crate::environment::{ActivityProfile, FundamentalPath, NewsJump, Shocks};
 use crate::exchange::accounts::Accounts;
 use crate::exchange::{Exchange, ExchangeConfig};
 use crate::fraud::Ledger;
@@ -128,9 +128,11 @@ pub fn build(scenario: &Scenario, seed: u64) -> Simulation {
             _ => None,
         })
         .collect();
+    let activity = ActivityProfile::new(&scenario.session.activity, scenario.session.length);
     let shocks = Shocks {
         news: news.iter().map(|n| n.0).collect(),
         volatility: stress.volatility_windows(),
+        activity: activity.clone(),
     };
     let fundamental = FundamentalPath::generate(
         &scenario.fundamental,
@@ -293,6 +295,7 @@ pub fn build(scenario: &Scenario, seed: u64) -> Simulation {
         seats,
         exchange,
         fundamental,
+        activity,
         market,
         stress,
         requests: Vec::with_capacity(64),

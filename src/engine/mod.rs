@@ -11,7 +11,7 @@ pub mod queue;
 pub use build::build;
 
 use crate::agents::{Agent, AgentCtx, MarketInfo, Outgoing, Report, Request};
-use crate::environment::FundamentalPath;
+use crate::environment::{ActivityProfile, FundamentalPath};
 use crate::exchange::Exchange;
 use crate::exchange::recorder::MarketRecorder;
 use crate::fraud::{Labeling, Ledger};
@@ -75,6 +75,7 @@ pub struct Simulation {
     seats: Vec<Seat>,
     exchange: Exchange,
     fundamental: FundamentalPath,
+    activity: ActivityProfile,
     market: MarketInfo,
     stress: StressSchedule,
     requests: Vec<Outgoing>,
@@ -213,6 +214,7 @@ impl Simulation {
                 .as_of(now.saturating_sub(Nanos(delay))),
             market: &self.market,
             fundamental: &self.fundamental,
+            activity: &self.activity,
             news_delays: &seat.news_delays,
             stress: &self.stress,
             requests: &mut self.requests,

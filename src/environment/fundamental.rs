@@ -5,6 +5,7 @@
 //! when (and how often) agents look at it: adding an agent cannot change the value path, and a
 //! counterfactual run sees the same path. 23,400 points for a day at one-second steps is a few hundred KB.
 
+use super::ActivityProfile;
 use crate::rng::{self, Domain};
 use crate::scenario::Fundamental;
 use crate::types::Nanos;
@@ -32,6 +33,10 @@ pub struct Shocks {
     pub news: Vec<NewsJump>,
     /// (start, end, multiplier): windows in which the diffusion is scaled (volatility regimes).
     pub volatility: Vec<(Nanos, Nanos, f64)>,
+    /// The session's intraday activity. Information arrives with activity: the diffusion's variance
+    /// and the jump rate follow it (the value runs in activity time, as in Clark's 1973 subordinated
+    /// process), so a busy open is also a volatile one, while the day's total variance is unchanged.
+    pub activity: ActivityProfile,
 }
 
 impl FundamentalPath {
@@ -55,7 +60,7 @@ impl FundamentalPath {
         // Volatility is quoted per sqrt(session) as a fraction of the mean.
         let sigma = params.volatility * params.mean / session_secs.sqrt();
         let diffusion = sigma * ((1.0 - (-2.0 * kappa * dt).exp()) / (2.0 * kappa)).sqrt();
-        let jump_prob = 1.0 - (-params.jumps_per_day / session_secs * dt).exp();
+        let jump_rate = -params.jumps_per_day / session_secs * dt;
         let regime = |t: Nanos| -> f64 {
             shocks
                 .volatility
@@ -71,8 +76,14 @@ impl FundamentalPath {
         for k in 0..n {
             let t = Nanos(k as u64 * step.0);
             if k > 0 {
-                x = mean + (x - mean) * decay + diffusion * regime(t) * rng::normal(rng);
-                if jump_prob > 0.0 && rng::open01(rng) < jump_prob {
+                let busy = shocks.activity.rate_at(t);
+                x = mean
+                    + (x - mean) * decay
+                    + diffusion * busy.sqrt() * regime(t) * rng::normal(rng);
+                // Drawn whenever jumps are on, even where the activity is zero, so that the stream
+                // does not depend on the profile.
+                let jump_prob = 1.0 - (jump_rate * busy).exp();
+                if jump_rate < 0.0 && rng::open01(rng) < jump_prob {
                     x *= 1.0 + params.jump_size * rng::normal(rng);
                 }
             }
@@ -234,5 +245,36 @@ mod tests {
         };
         let ratio = moves(&stormy, 1_200, 2_400) / moves(&calm, 1_200, 2_400);
         assert!((ratio - 5.0).abs() < 0.5, "{ratio}");
+    }
+
+    /// The value runs in activity time: under the U-shape the first half hour moves far more than
+    /// the half hour around midday, and a flat profile changes nothing.
+    #[test]
+    fn activity_makes_the_open_more_volatile_than_midday() {
+        let day = Nanos::from_secs(23_400);
+        let flat = Shocks::default();
+        let busy_ends = Shocks {
+            activity: ActivityProfile::new(&super::super::activity::named("u_shape").unwrap(), day),
+            ..Shocks::default()
+        };
+        let plain = FundamentalPath::generate(&params(), day, &flat, 9, 0.01);
+        let same = FundamentalPath::generate(
+            &params(),
+            day,
+            &Shocks {
+                activity: ActivityProfile::flat(),
+                ..Shocks::default()
+            },
+            9,
+            0.01,
+        );
+        assert_eq!(plain.values(), same.values());
+        let u = FundamentalPath::generate(&params(), day, &busy_ends, 9, 0.01);
+        let variance = |p: &FundamentalPath, from: usize| {
+            let v = &p.values()[from..from + 1_800];
+            v.windows(2).map(|w| (w[1] - w[0]).powi(2)).sum::<f64>()
+        };
+        let (open, midday) = (variance(&u, 0), variance(&u, 10_800));
+        assert!(open > 2.5 * midday, "{open} vs {midday}");
     }
 }

@@ -88,6 +88,9 @@ family!(RawMarketMaker {
     skew_ticks: f64,
     vol_window: Dur,
     vol_widen: f64,
+    fade_ticks: i64,
+    fade_time: Dur,
+    fade_imbalance: f64,
 });
 
 family!(RawExecution {
@@ -98,6 +101,7 @@ family!(RawExecution {
     child_interval: Dur,
     style: StyleName,
     limit_slippage_ticks: i64,
+    max_participation: f64,
 });
 
 #[derive(Deserialize, Clone, Copy)]
@@ -279,6 +283,15 @@ fn market_maker(s: &Scope, r: &RawMarketMaker) -> Result<AgentParams> {
         skew_ticks: s.non_negative(&r.skew_ticks, "skew_ticks", d.skew_ticks)?,
         vol_window: s.positive_duration(&r.vol_window, "vol_window", d.vol_window)?,
         vol_widen: s.non_negative(&r.vol_widen, "vol_widen", d.vol_widen)?,
+        fade_ticks: s.int(&r.fade_ticks, "fade_ticks", d.fade_ticks, 0, 100)?,
+        fade_time: s.positive_duration(&r.fade_time, "fade_time", d.fade_time)?,
+        fade_imbalance: s.float(
+            &r.fade_imbalance,
+            "fade_imbalance",
+            d.fade_imbalance,
+            "an imbalance in (0, 1] (1 never fades on imbalance)",
+            |v| v > 0.0 && v <= 1.0,
+        )?,
     }))
 }
 
@@ -313,6 +326,13 @@ fn execution(s: &Scope, r: &RawExecution) -> Result<AgentParams> {
             d.limit_slippage_ticks,
             0,
             i64::MAX,
+        )?,
+        max_participation: s.float(
+            &r.max_participation,
+            "max_participation",
+            d.max_participation,
+            "a share of market volume in (0, 1] (1: no cap)",
+            |v| v > 0.0 && v <= 1.0,
         )?,
     }))
 }

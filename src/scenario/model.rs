@@ -43,6 +43,9 @@ pub struct Session {
     pub length: Nanos,
     /// Seconds east of UTC.
     pub utc_offset_secs: i32,
+    /// Intraday activity: wake-rate multipliers over equal slices of the session (see
+    /// [`crate::environment::activity`]); empty for flat activity, the default.
+    pub activity: Vec<f64>,
 }
 
 impl Session {
@@ -465,6 +468,7 @@ mod tests {
             open: Nanos::from_secs(9 * 3600 + 30 * 60),
             length: Nanos::from_secs(6 * 3600 + 30 * 60),
             utc_offset_secs: -4 * 3600,
+            activity: Vec::new(),
         }
     }
 
@@ -476,6 +480,7 @@ mod tests {
             open: Nanos::ZERO,
             length: Nanos::from_secs(1),
             utc_offset_secs: 0,
+            activity: Vec::new(),
         };
         assert_eq!(utc.start_epoch_ns(), 0);
         let east = Session {
@@ -505,6 +510,7 @@ mod tests {
             open: Nanos::MAX,
             length: Nanos::MAX,
             utc_offset_secs: i32::MIN,
+            activity: Vec::new(),
         };
         assert_eq!(s.close(), Nanos::MAX);
         assert_eq!(s.start_epoch_ns(), i64::MAX);

@@ -124,6 +124,13 @@ pub struct MarketMakerParams {
     pub skew_ticks: f64,
     pub vol_window: Nanos,
     pub vol_widen: f64,
+    /// Ticks a side backs off after one of its quotes is hit (0: never fades).
+    pub fade_ticks: i64,
+    /// How long a side stays backed off after its last fill.
+    pub fade_time: Nanos,
+    /// Queue imbalance at the touch, |bid size − ask size| ÷ their sum, beyond which the thin side
+    /// (the one the price is about to move through) is backed off at a wake; 1 never.
+    pub fade_imbalance: f64,
 }
 
 impl Default for MarketMakerParams {
@@ -138,6 +145,9 @@ impl Default for MarketMakerParams {
             skew_ticks: 2.0,
             vol_window: Nanos::from_secs(300),
             vol_widen: 1.0,
+            fade_ticks: 0,
+            fade_time: Nanos::from_secs(2),
+            fade_imbalance: 1.0,
         }
     }
 }
@@ -161,6 +171,8 @@ pub struct ExecutionParams {
     pub style: ExecStyle,
     /// Child orders are marketable limits this many ticks through the touch.
     pub limit_slippage_ticks: i64,
+    /// Most of the market's volume since the metaorder started that it may be (1: no cap).
+    pub max_participation: f64,
 }
 
 impl Default for ExecutionParams {
@@ -173,6 +185,7 @@ impl Default for ExecutionParams {
             child_interval: Nanos::from_secs(20),
             style: ExecStyle::Twap,
             limit_slippage_ticks: 2,
+            max_participation: 1.0,
         }
     }
 }

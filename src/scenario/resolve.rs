@@ -11,10 +11,11 @@ use super::model::{
     Compression, Fundamental, Latency, LatencyParams, Market, OutputConfig, Session,
 };
 use super::schema::{
-    CompressionName, RawFundamental, RawLatency, RawLatencyParams, RawMarket, RawMeta, RawOutput,
-    RawRoot, RawSession,
+    CompressionName, RawActivity, RawFundamental, RawLatency, RawLatencyParams, RawMarket, RawMeta,
+    RawOutput, RawRoot, RawSession,
 };
 use super::validate::{Result, Scope, whole_ticks};
+use crate::environment::activity;
 use crate::types::Nanos;
 
 const DAY: Nanos = Nanos::from_secs(86_400);
@@ -139,8 +140,39 @@ fn session(
         open,
         length,
         utc_offset_secs: r.utc_offset.as_ref().map_or(0, |o| o.get_ref().value),
+        activity: activity(&s, &r.activity)?,
     };
     Ok((session, from))
+}
+
+/// Rate multipliers of `[session] activity`: a known profile name, or 1 to 10,000 finite
+/// non-negative numbers that are not all zero (a day with no activity at all is not a profile).
+fn activity(s: &Scope, raw: &Option<Spanned<RawActivity>>) -> Result<Vec<f64>> {
+    let Some(given) = raw else {
+        return Ok(Vec::new());
+    };
+    match given.get_ref() {
+        RawActivity::Name(name) => activity::named(name).ok_or_else(|| {
+            let known: Vec<String> = activity::NAMES.iter().map(|n| format!("{n:?}")).collect();
+            s.fail(raw, "activity", format!(
+                "unknown activity profile {name:?}, expected one of {} or a list of rate multipliers",
+                known.join(", ")
+            ))
+        }),
+        RawActivity::Curve(curve) => {
+            let bad = curve.iter().find(|w| !(w.is_finite() && **w >= 0.0));
+            let message = if let Some(w) = bad {
+                format!("expected rate multipliers >= 0, got {w}")
+            } else if curve.is_empty() || curve.len() > 10_000 {
+                format!("expected 1 to 10000 rate multipliers, got {}", curve.len())
+            } else if curve.iter().all(|w| *w == 0.0) {
+                "expected at least one rate multiplier > 0 (all zero would stop every agent)".to_owned()
+            } else {
+                return Ok(curve.clone());
+            };
+            Err(s.fail(raw, "activity", message))
+        }
+    }
 }
 
 fn market(s: &Scope, r: &RawMarket) -> Result<Market> {

@@ -58,6 +58,41 @@ pub(crate) struct RawSession {
     pub close: Option<Spanned<Clock>>,
     pub duration: Option<Spanned<Dur>>,
     pub utc_offset: Option<Spanned<Offset>>,
+    pub activity: Option<Spanned<RawActivity>>,
+}
+
+/// `[session] activity`: a profile name or a list of rate multipliers.
+pub(crate) enum RawActivity {
+    Name(String),
+    Curve(Vec<f64>),
+}
+
+impl<'de> Deserialize<'de> for RawActivity {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ActivityVisitor)
+    }
+}
+
+struct ActivityVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ActivityVisitor {
+    type Value = RawActivity;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a profile name (\"flat\" or \"u_shape\") or a list of rate multipliers")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawActivity, E> {
+        Ok(RawActivity::Name(v.to_owned()))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<RawActivity, A::Error> {
+        let mut curve = Vec::new();
+        while let Some(w) = seq.next_element::<f64>()? {
+            curve.push(w);
+        }
+        Ok(RawActivity::Curve(curve))
+    }
 }
 
 #[derive(Deserialize)]
