@@ -273,8 +273,12 @@ fn check(paths: &[PathBuf]) -> Result<(), CliError> {
         match scenario::load(path) {
             Ok(s) => {
                 let agents: u32 = s.agents.iter().map(|g| g.count).sum();
+                let abuse = match s.abuse.len() {
+                    0 => String::new(),
+                    n => format!(", {n} abuse typologies"),
+                };
                 println!(
-                    "ok  {}: {} ({} agents in {} groups)",
+                    "ok  {}: {} ({} agents in {} groups{abuse})",
                     path.display(),
                     s.name,
                     agents,
@@ -351,7 +355,13 @@ fn list(dir: &Path) -> Result<(), CliError> {
             .unwrap_or_default();
         match scenario::load(&path) {
             Ok(s) => {
-                let kinds: Vec<&str> = s.events.iter().map(|e| e.kind_name()).collect();
+                let mut kinds: Vec<String> =
+                    s.events.iter().map(|e| e.kind_name().to_string()).collect();
+                match s.abuse.as_slice() {
+                    [] => {}
+                    [one] => kinds.push(format!("abuse: {}", one.typology)),
+                    many => kinds.push(format!("abuse: {} typologies", many.len())),
+                }
                 let events = if kinds.is_empty() {
                     String::new()
                 } else {
