@@ -16,14 +16,15 @@ fn load(name: &str) -> scenario::Scenario {
     scenario::load(&path).unwrap()
 }
 
-fn baseline_day(c: &mut Criterion) {
-    let scenario = load("baseline");
+/// One full day of `name`, simulation alone and with every output file.
+fn whole_day(c: &mut Criterion, name: &str) {
+    let scenario = load(name);
     let events = {
         let mut sim = engine::build(&scenario, 42);
         sim.run(&mut NullRecorder);
         sim.stats().events
     };
-    let mut group = c.benchmark_group("baseline_day");
+    let mut group = c.benchmark_group(format!("{name}_day"));
     group
         .sample_size(10)
         .throughput(Throughput::Elements(events));
@@ -51,6 +52,15 @@ fn baseline_day(c: &mut Criterion) {
     group.finish();
 }
 
+fn baseline_day(c: &mut Criterion) {
+    whole_day(c, "baseline");
+}
+
+/// The balanced surveillance day: the cost of manipulators, labeling and the label files.
+fn surveillance_day(c: &mut Criterion) {
+    whole_day(c, "surveillance_balanced");
+}
+
 /// The baseline scaled 100x (about 50 M events): throughput at scale, simulation only.
 fn busy_day(c: &mut Criterion) {
     let scenario = load("busy");
@@ -68,5 +78,5 @@ fn busy_day(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, baseline_day, busy_day);
+criterion_group!(benches, baseline_day, surveillance_day, busy_day);
 criterion_main!(benches);

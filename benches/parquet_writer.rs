@@ -6,7 +6,8 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use marketsim::output::records::{BookRecord, OrderEventRecord, OrderEventType};
+use marketsim::fraud::{EpisodeId, Label, Typology};
+use marketsim::output::records::{BookRecord, OrderEventRecord, OrderEventType, OrderLabelRecord};
 use marketsim::output::{RunWriter, WriterConfig};
 use marketsim::types::{AccountId, Nanos, OrderId, OrderKind, Price, Qty, Side};
 
@@ -99,5 +100,40 @@ fn bench_book(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_orders, bench_book);
+/// The ground-truth stream written beside every order event: mostly clean rows, a few labeled.
+fn bench_order_labels(c: &mut Criterion) {
+    let records: Vec<OrderLabelRecord> = (0..ORDER_ROWS)
+        .map(|i| OrderLabelRecord {
+            event_id: i,
+            time: Nanos(i * 1_700),
+            order_id: OrderId(i / 2),
+            truth: i.is_multiple_of(33).then_some((
+                Typology::Spoofing,
+                Label {
+                    episode: EpisodeId((i / 10_000) as u32 + 1),
+                    role: if i % 2 == 0 { "spoof" } else { "genuine" },
+                    phase: "spoof",
+                },
+            )),
+            observed: i.is_multiple_of(33),
+            known_at: Nanos(i * 1_700),
+        })
+        .collect();
+    let mut g = c.benchmark_group("parquet_writer");
+    g.sample_size(10).measurement_time(Duration::from_secs(20));
+    g.throughput(Throughput::Elements(ORDER_ROWS));
+    g.bench_function("order_labels_1M", |b| {
+        b.iter(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let mut w = RunWriter::create(dir.path(), WriterConfig::default()).unwrap();
+            for r in &records {
+                w.order_label(r).unwrap();
+            }
+            black_box(w.finish().unwrap())
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_orders, bench_book, bench_order_labels);
 criterion_main!(benches);
