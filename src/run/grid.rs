@@ -7,8 +7,9 @@ use toml::{Table, Value};
 /// One `--set PATH=V1,V2,…`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Override {
-    /// Dotted path: tables by key, `[[agents]]`/`[[events]]` entries by `name` (or by `type`/`kind`
-    /// when unnamed), e.g. `market.tick_size`, `agents.noise.count`, `events.storm.multiplier`.
+    /// Dotted path: tables by key, `[[agents]]`/`[[events]]`/`[[abuse]]` entries by `name` (or by
+    /// `type`/`kind`/`typology` when unnamed), e.g. `market.tick_size`, `agents.noise.count`,
+    /// `events.storm.multiplier`, `abuse.spoofing.difficulty`.
     pub path: String,
     pub values: Vec<Value>,
 }
@@ -130,6 +131,7 @@ fn set_in_array(
         let kind = t
             .get("type")
             .or_else(|| t.get("kind"))
+            .or_else(|| t.get("typology"))
             .and_then(Value::as_str);
         named == Some(*name) || (named.is_none() && kind == Some(*name))
     };
@@ -172,6 +174,10 @@ count = 3
 kind = "halt"
 name = "lunch"
 duration = "5m"
+
+[[abuse]]
+typology = "spoofing"
+episodes = 2
 "#;
 
     #[test]
@@ -209,12 +215,14 @@ duration = "5m"
                 "events.lunch.duration".to_string(),
                 Value::String("1m".into()),
             ),
+            ("abuse.spoofing.difficulty".to_string(), Value::Float(0.9)),
         ];
         let doc: Table = apply(TEXT, &point).unwrap().parse().unwrap();
         assert_eq!(doc["market"]["tick_size"].as_float(), Some(0.05));
         assert_eq!(doc["agents"][0]["count"].as_integer(), Some(99));
         assert_eq!(doc["agents"][1]["count"].as_integer(), Some(7));
         assert_eq!(doc["events"][0]["duration"].as_str(), Some("1m"));
+        assert_eq!(doc["abuse"][0]["difficulty"].as_float(), Some(0.9));
     }
 
     #[test]
