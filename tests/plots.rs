@@ -184,19 +184,69 @@ fn report_is_self_contained_and_carries_charts_and_numbers() {
     assert!(html.contains("No facts.json"), "absent facts are said so");
 }
 
-#[test]
-fn report_shows_episodes_and_facts_when_present() {
-    use arrow_array::{ArrayRef, RecordBatch, StringArray, UInt64Array};
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = make_run(tmp.path(), false);
-
-    let kinds: ArrayRef = Arc::new(StringArray::from(vec!["spoofing", "layering", "spoofing"]));
-    let ids: ArrayRef = Arc::new(UInt64Array::from(vec![1, 2, 3]));
-    let batch = RecordBatch::try_from_iter([("episode_id", ids), ("kind", kinds)]).unwrap();
-    let file = fs::File::create(dir.join("labels/episodes.parquet")).unwrap();
+/// Writes the columns of `labels/episodes.parquet` the report reads, with the writer's types.
+fn write_episodes(path: &Path, typologies: &[&str], splits: &[&str]) {
+    use arrow_array::builder::StringDictionaryBuilder;
+    use arrow_array::types::Int32Type;
+    use arrow_array::{
+        ArrayRef, Float64Array, RecordBatch, TimestampNanosecondArray, UInt32Array, UInt64Array,
+    };
+    let n = typologies.len();
+    let dict = |values: &[&str]| -> ArrayRef {
+        let mut b = StringDictionaryBuilder::<Int32Type>::new();
+        for v in values {
+            b.append_value(v);
+        }
+        Arc::new(b.finish())
+    };
+    // 2024-06-19 09:30 at UTC-4, plus k·10 s.
+    let open_ns = 1_718_803_800_000_000_000i64;
+    let ts = |offset: i64| -> ArrayRef {
+        Arc::new(
+            TimestampNanosecondArray::from(
+                (0..n as i64)
+                    .map(|k| open_ns + (k * 10 + offset) * 1_000_000_000)
+                    .collect::<Vec<_>>(),
+            )
+            .with_timezone("UTC"),
+        )
+    };
+    let floats = |f: fn(usize) -> f64| -> ArrayRef {
+        Arc::new(Float64Array::from_iter_values((0..n).map(f)))
+    };
+    let counts = |f: fn(usize) -> u64| -> ArrayRef {
+        Arc::new(UInt64Array::from_iter_values((0..n).map(f)))
+    };
+    let batch = RecordBatch::try_from_iter([
+        (
+            "episode_id",
+            Arc::new(UInt32Array::from_iter_values(0..n as u32)) as ArrayRef,
+        ),
+        ("typology", dict(typologies)),
+        ("start", ts(0)),
+        ("end", ts(5)),
+        ("impact_bps", floats(|k| k as f64 * 2.0)),
+        ("pnl", floats(|k| k as f64 * 100.0 - 50.0)),
+        ("orders", counts(|k| 1000 * (k as u64 + 1))),
+        ("trades", counts(|k| k as u64)),
+        ("split", dict(splits)),
+    ])
+    .unwrap();
+    let file = fs::File::create(path).unwrap();
     let mut w = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).unwrap();
     w.write(&batch).unwrap();
     w.close().unwrap();
+}
+
+#[test]
+fn report_shows_episodes_and_facts_when_present() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = make_run(tmp.path(), false);
+    write_episodes(
+        &dir.join("labels/episodes.parquet"),
+        &["spoofing", "layering", "spoofing", "<new & odd>"],
+        &["train", "test", "test", "train"],
+    );
     fs::write(
         dir.join("facts.json"),
         r#"{"hurst_exponent": 0.5123456789, "fat_tails": true, "acf": [0.1, -0.02]}"#,
@@ -204,17 +254,108 @@ fn report_shows_episodes_and_facts_when_present() {
     .unwrap();
 
     let html = fs::read_to_string(plot::write_report(&dir).unwrap()).unwrap();
+    // typology, episodes, orders, trades, median impact, total pnl, train, test.
     assert!(
-        html.contains("<td>spoofing</td><td class=\"num\">2</td>"),
-        "episodes by kind"
+        html.contains(
+            "spoofing</td><td class=\"num\">2</td><td class=\"num\">4,000</td><td class=\"num\">2</td>\
+             <td class=\"num\">2.0</td><td class=\"num\">100.00</td><td class=\"num\">1</td><td class=\"num\">1</td></tr>"
+        ),
+        "spoofing row"
     );
-    assert!(html.contains("<td>layering</td><td class=\"num\">1</td>"));
+    assert!(
+        html.contains("style=\"background:rgb(214,39,40)\"></span>spoofing"),
+        "swatch"
+    );
+    assert!(html.contains("layering</td><td class=\"num\">1</td>"));
+    assert!(
+        html.contains("&lt;new &amp; odd&gt;</td>"),
+        "unknown typology, escaped"
+    );
+    assert!(!html.contains("<new & odd>"));
+    assert!(
+        html.contains("<th>train</th><th>test</th></tr>"),
+        "split columns present only"
+    );
     assert!(
         html.contains("hurst_exponent") && html.contains("0.512346"),
         "facts"
     );
     assert!(html.contains("fat_tails") && html.contains("[0.1,-0.02]"));
     assert!(!html.contains("No facts.json"));
+}
+
+/// quick.toml stretched to 40 minutes with two spoofing episodes and one wash trade: enough room
+/// for the episodes to be placed, short enough to run in a second.
+fn abuse_scenario_text() -> String {
+    let text = scenario_text(false).replace("duration = \"2m\"", "duration = \"40m\"");
+    assert!(text.contains("\"40m\""), "quick.toml's duration line moved");
+    text + "\n[[abuse]]\ntypology = \"spoofing\"\nepisodes = 2\n\n[[abuse]]\ntypology = \"wash_trading\"\nepisodes = 1\n"
+}
+
+#[test]
+fn abuse_episodes_are_marked_on_the_price_chart_and_tabled_in_the_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = Path::new("tests/plots-abuse.toml");
+    let scenario = scenario::parse(&abuse_scenario_text(), path).expect("test scenario parses");
+    let dir = run::run(
+        &scenario,
+        &RunOptions {
+            seed: None,
+            out_root: tmp.path().to_path_buf(),
+            partitions: Vec::new(),
+        },
+    )
+    .expect("run succeeds")
+    .dir;
+    let html = fs::read_to_string(plot::write_report(&dir).unwrap()).unwrap();
+    assert!(
+        html.contains("spoofing</td><td class=\"num\">2</td>"),
+        "spoofing row"
+    );
+    assert!(
+        html.contains("wash_trading</td><td class=\"num\">1</td>"),
+        "wash row"
+    );
+    assert!(
+        html.contains("<tr><th>total</th><th class=\"num\">3</th>"),
+        "total"
+    );
+    assert!(
+        html.contains("Train / validation / test windows"),
+        "splits table"
+    );
+    assert!(!html.contains("layering"), "only the typologies of the run");
+
+    let data = plot::RunData::load(&dir).unwrap();
+    let episodes = data.episodes.as_ref().expect("episodes file read");
+    assert_eq!(episodes.len(), 3);
+    let length = data.info.length_secs();
+    let (w, h, rgb) = decode(&dir.join(plot::PLOTS_DIR).join("price.png"));
+    // The strip lies at the bottom of the plot area, below every legend row and above the x axis.
+    let strip_rows = 380..h - 58;
+    for e in episodes {
+        let color = plot::typology_color(&e.typology);
+        let x = plot::x_pixel(length, (e.start + e.end) / 2.0) as u32;
+        let found = strip_rows
+            .clone()
+            .any(|y| pixel(&rgb, w, x, y) == [color.0, color.1, color.2]);
+        assert!(found, "no {} bar at x = {x}", e.typology);
+    }
+    // Typologies absent from the run are not drawn; the other charts carry no strip.
+    let count = |rgb: &[u8], c: [u8; 3]| rgb.chunks_exact(3).filter(|p| *p == c).count();
+    for (name, c) in plot::TYPOLOGIES {
+        let c = [c.0, c.1, c.2];
+        if name != "spoofing" && name != "wash_trading" {
+            assert_eq!(count(&rgb, c), 0, "{name} drawn on the price chart");
+        }
+    }
+    let spoof = plot::typology_color("spoofing");
+    let (_, _, volume) = decode(&dir.join(plot::PLOTS_DIR).join("volume.png"));
+    assert_eq!(
+        count(&volume, [spoof.0, spoof.1, spoof.2]),
+        0,
+        "strip on the volume chart"
+    );
 }
 
 #[test]
@@ -225,6 +366,11 @@ fn errors_name_the_file() {
     assert!(e.to_string().contains("manifest.json"), "{e}");
 
     let dir = make_run(tmp.path(), false);
+    fs::write(dir.join("labels/episodes.parquet"), b"not parquet").unwrap();
+    let e = plot::write_report(&dir).unwrap_err();
+    assert!(matches!(e, PlotError::Parquet { .. }), "{e:?}");
+    assert!(e.to_string().contains("episodes.parquet"), "{e}");
+
     fs::write(dir.join("market/trades.parquet"), b"not parquet").unwrap();
     let e = plot::write_report(&dir).unwrap_err();
     assert!(matches!(e, PlotError::Parquet { .. }), "{e:?}");

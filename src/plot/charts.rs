@@ -1,5 +1,6 @@
 //! The five charts of a run. Each function only decides what to draw — series, axis range, labels —
-//! and leaves the shared frame (title row, legend, stress windows, halts, clock axis) to `frame`.
+//! and leaves the shared frame (title row, legend, stress windows, halts, clock axis, the
+//! price chart's abuse-episode strip) to `frame`.
 
 use super::data::RunData;
 use super::format;
@@ -137,6 +138,7 @@ fn price(data: &RunData) -> TimeChart {
         zero_line: false,
         note,
         caveat: None,
+        episode_strip: true,
     }
 }
 
@@ -182,6 +184,7 @@ fn spread(data: &RunData) -> TimeChart {
         zero_line: false,
         note: no_book_note(data),
         caveat: None,
+        episode_strip: false,
     }
 }
 
@@ -269,6 +272,7 @@ fn depth(data: &RunData) -> TimeChart {
         zero_line: true,
         note: no_book_note(data),
         caveat,
+        episode_strip: false,
     }
 }
 
@@ -341,6 +345,7 @@ fn volume(data: &RunData) -> TimeChart {
             .is_empty()
             .then(|| "No trades in this run".to_string()),
         caveat: None,
+        episode_strip: false,
     }
 }
 
@@ -396,6 +401,7 @@ fn inventory(data: &RunData) -> TimeChart {
             .is_empty()
             .then(|| "No MARKET_MAKER accounts in this run".to_string()),
         caveat: None,
+        episode_strip: false,
     }
 }
 

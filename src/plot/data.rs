@@ -6,7 +6,9 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Float64Type, Int32Type, Int64Type, TimestampNanosecondType, UInt64Type};
+use arrow_array::types::{
+    Float64Type, Int32Type, Int64Type, TimestampNanosecondType, UInt32Type, UInt64Type,
+};
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, TimeUnit};
 use parquet::arrow::ProjectionMask;
@@ -15,6 +17,11 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use super::PlotError;
 use super::run_info::RunInfo;
 use crate::output::{LABELS_DIR, MARKET_DIR};
+
+/// The abuse labels under `labels/`; optional, as runs without `[[abuse]]` or from older versions
+/// may lack them.
+pub const EPISODES_FILE: &str = "episodes.parquet";
+pub const SPLITS_FILE: &str = "splits.parquet";
 
 /// Every execution, in file (= time) order.
 #[derive(Clone, Debug, Default)]
@@ -78,6 +85,32 @@ pub struct StressWindow {
     pub parameters: String,
 }
 
+/// A row of `labels/episodes.parquet`: one labelled market-abuse episode, with the columns the
+/// price chart and the report use (accounts, phases and parameters stay in the file).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Episode {
+    pub id: u32,
+    pub typology: String,
+    /// Session seconds; `end >= start`.
+    pub start: f64,
+    pub end: f64,
+    pub impact_bps: f64,
+    pub pnl: f64,
+    pub orders: u64,
+    pub trades: u64,
+    /// `train`, `validation` or `test`.
+    pub split: String,
+}
+
+/// A row of `labels/splits.parquet`: the time range of one split and how many episodes it holds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SplitWindow {
+    pub split: String,
+    pub start: f64,
+    pub end: f64,
+    pub episodes: u64,
+}
+
 /// Everything the charts and the report read from a run directory.
 #[derive(Clone, Debug)]
 pub struct RunData {
@@ -90,6 +123,11 @@ pub struct RunData {
     pub windows: Vec<StressWindow>,
     /// The fundamental value (ground truth from labels/): (session seconds, value).
     pub fundamental: Vec<(f64, f64)>,
+    /// Abuse episodes by start time; `None` when the run has no `labels/episodes.parquet` (the
+    /// report says which: no file, or a file with no episodes).
+    pub episodes: Option<Vec<Episode>>,
+    /// The train / validation / test windows, in file order; empty without `labels/splits.parquet`.
+    pub splits: Vec<SplitWindow>,
 }
 
 impl RunData {
@@ -130,6 +168,19 @@ impl RunData {
         } else {
             Vec::new()
         };
+        let labels = run_dir.join(LABELS_DIR);
+        let episodes_path = labels.join(EPISODES_FILE);
+        let episodes = if episodes_path.exists() {
+            Some(read_episodes(&episodes_path, &info)?)
+        } else {
+            None
+        };
+        let splits_path = labels.join(SPLITS_FILE);
+        let splits = if splits_path.exists() {
+            read_splits(&splits_path, &info)?
+        } else {
+            Vec::new()
+        };
         Ok(RunData {
             info,
             trades,
@@ -138,6 +189,8 @@ impl RunData {
             public_events,
             windows,
             fundamental,
+            episodes,
+            splits,
         })
     }
 }
@@ -241,6 +294,62 @@ fn read_stress_windows(path: &Path, info: &RunInfo) -> Result<Vec<StressWindow>,
         .collect())
 }
 
+/// Sorted by start, then id, so lanes and tables do not depend on the writer's row order.
+fn read_episodes(path: &Path, info: &RunInfo) -> Result<Vec<Episode>, PlotError> {
+    let cols = [
+        "episode_id",
+        "typology",
+        "start",
+        "end",
+        "impact_bps",
+        "pnl",
+        "orders",
+        "trades",
+        "split",
+    ];
+    let table = Table::read(path, &cols)?;
+    let id = table.required(table.u32s("episode_id")?, "episode_id")?;
+    let typology = table.required(table.strings("typology")?, "typology")?;
+    let start = seconds(table.timestamps("start")?, info);
+    let end = seconds(table.timestamps("end")?, info);
+    let impact = table.required(table.f64s("impact_bps")?, "impact_bps")?;
+    let pnl = table.required(table.f64s("pnl")?, "pnl")?;
+    let orders = table.required(table.u64s("orders")?, "orders")?;
+    let trades = table.required(table.u64s("trades")?, "trades")?;
+    let split = table.required(table.strings("split")?, "split")?;
+    let mut out: Vec<Episode> = (0..table.rows)
+        .map(|i| Episode {
+            id: id[i],
+            typology: typology[i].clone(),
+            start: start[i],
+            end: end[i].max(start[i]),
+            impact_bps: impact[i],
+            pnl: pnl[i],
+            orders: orders[i],
+            trades: trades[i],
+            split: split[i].clone(),
+        })
+        .collect();
+    out.sort_by(|a, b| a.start.total_cmp(&b.start).then(a.id.cmp(&b.id)));
+    Ok(out)
+}
+
+fn read_splits(path: &Path, info: &RunInfo) -> Result<Vec<SplitWindow>, PlotError> {
+    let table = Table::read(path, &["split", "start", "end", "episodes"])?;
+    let split = table.required(table.strings("split")?, "split")?;
+    let start = seconds(table.timestamps("start")?, info);
+    let end = seconds(table.timestamps("end")?, info);
+    let episodes = table.required(table.u64s("episodes")?, "episodes")?;
+    Ok((0..table.rows)
+        .map(|i| SplitWindow {
+            split: split[i].clone(),
+            start: start[i],
+            end: end[i].max(start[i]),
+            episodes: episodes[i],
+        })
+        .collect())
+}
+
 fn seconds(epoch_ns: Vec<i64>, info: &RunInfo) -> Vec<f64> {
     epoch_ns.into_iter().map(|t| info.session_secs(t)).collect()
 }
@@ -293,23 +402,6 @@ impl Table {
         })
     }
 
-    /// The file's column names (all of them, not only the projected ones).
-    pub(crate) fn column_names(path: &Path) -> Result<Vec<(String, DataType)>, PlotError> {
-        let file = File::open(path).map_err(|e| PlotError::io(path, "open", e))?;
-        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|source| {
-            PlotError::Parquet {
-                path: path.to_path_buf(),
-                source,
-            }
-        })?;
-        Ok(builder
-            .schema()
-            .fields()
-            .iter()
-            .map(|f| (f.name().clone(), f.data_type().clone()))
-            .collect())
-    }
-
     fn arrays(&self, name: &str) -> Result<Vec<&ArrayRef>, PlotError> {
         self.batches
             .iter()
@@ -357,6 +449,17 @@ impl Table {
             match a.data_type() {
                 DataType::Float64 => out.extend(a.as_primitive::<Float64Type>().iter()),
                 other => return Err(self.wrong_type(name, "float64", other)),
+            }
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn u32s(&self, name: &str) -> Result<Vec<Option<u32>>, PlotError> {
+        let mut out = Vec::with_capacity(self.rows);
+        for a in self.arrays(name)? {
+            match a.data_type() {
+                DataType::UInt32 => out.extend(a.as_primitive::<UInt32Type>().iter()),
+                other => return Err(self.wrong_type(name, "uint32", other)),
             }
         }
         Ok(out)

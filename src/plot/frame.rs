@@ -1,6 +1,7 @@
 //! The frame every chart shares: title, legend, an annotation band naming the stress windows and
 //! halts above the plot, the session-clock x axis, and the overlays drawn in the plot itself
-//! (shaded stress windows, grey halts, dashed instants and news). Each chart only supplies series.
+//! (shaded stress windows, grey halts, dashed instants, news and promotions, and on the price chart
+//! the abuse-episode strip of `strip`). Each chart only supplies series.
 //!
 //! Labels of windows live in their own band above the plot, one lane per overlapping label, so
 //! they never cover data or each other; the shading below shows exactly where each window lies.
@@ -18,6 +19,7 @@ use super::data::RunData;
 use super::legend::{self, Swatch};
 use super::series::Segments;
 use super::stats;
+use super::strip::Strip;
 use super::style;
 use super::text::{self, Area, H, Pen, V};
 
@@ -89,6 +91,9 @@ pub struct TimeChart {
     /// Shown at the end of the legend, outside the plot: what a reader must know to read the
     /// chart right (a clipped axis). Outside, because a text box in the plot would hide data.
     pub caveat: Option<String>,
+    /// Draw the run's abuse episodes in a strip below the data (see `strip`). One chart carries
+    /// them, the price chart, where manipulation shows; on every chart they would be clutter.
+    pub episode_strip: bool,
 }
 
 /// Something named in the annotation band.
@@ -286,10 +291,26 @@ fn draw_on(root: &Area<'_>, data: &RunData, chart: &TimeChart) -> Result<(), Plo
         .filter(|e| e.event == "NEWS")
         .map(|e| e.t)
         .collect();
+    let promotions: Vec<f64> = data
+        .public_events
+        .iter()
+        .filter(|e| e.event == "PROMOTION")
+        .map(|e| e.t)
+        .collect();
     let annotations = annotations(data, &halts, length);
+    let strip = match (&data.episodes, chart.episode_strip) {
+        (Some(episodes), true) => Strip::layout(episodes, length),
+        _ => None,
+    };
 
     // Layout first, from text widths: legend rows, then annotation lanes, then the plot below.
-    let legend = legend::layout(legend_items(chart, &annotations, &news), PLOT_RIGHT)?;
+    let overlays = Overlays {
+        annotations: &annotations,
+        news: !news.is_empty(),
+        promotions: !promotions.is_empty(),
+        strip: strip.as_ref(),
+    };
+    let legend = legend::layout(legend_items(chart, &overlays), PLOT_RIGHT)?;
     let band_top = legend.bottom + 8;
 
     let label_pen = Pen::new(style::ANNOTATION_SIZE, style::TEXT);
@@ -347,6 +368,15 @@ fn draw_on(root: &Area<'_>, data: &RunData, chart: &TimeChart) -> Result<(), Plo
     } else {
         linear_ticks(y0, y1, MAX_Y_LABELS)
     };
+    // The episode strip gets the bottom of the plot area: the axis runs on below `y0` by as many
+    // axis units as the strip has pixels, while ticks and data stay within `y0..y1`.
+    let plot_px = style::HEIGHT as i32 - chart_top - MARGIN_BOTTOM as i32 - X_LABEL_AREA as i32;
+    let floor = match &strip {
+        Some(s) => {
+            y0 - (y1 - y0) * f64::from(s.height()) / f64::from((plot_px - s.height()).max(1))
+        }
+        None => y0,
+    };
     let mut ctx = ChartBuilder::on(root)
         .margin_top(chart_top as u32)
         .margin_left(MARGIN_LEFT as u32)
@@ -360,7 +390,7 @@ fn draw_on(root: &Area<'_>, data: &RunData, chart: &TimeChart) -> Result<(), Plo
                 ticks: x_ticks.clone(),
             },
             TickedAxis {
-                coord: (y0..y1).into(),
+                coord: (floor..y1).into(),
                 ticks: y_ticks.clone(),
             },
         )
@@ -380,23 +410,25 @@ fn draw_on(root: &Area<'_>, data: &RunData, chart: &TimeChart) -> Result<(), Plo
     for a in annotations.iter().filter(|a| a.shade) {
         let end = a.end.max(a.start + 3.0 * seconds_per_px);
         ctx.draw_series(std::iter::once(Rectangle::new(
-            [(a.start, y1), (end, y0)],
+            [(a.start, y1), (end, floor)],
             a.color.mix(a.alpha).filled(),
         )))
         .map_err(&err)?;
     }
-    for &t in &news {
-        ctx.draw_series(DashedLineSeries::new(
-            [(t, y0), (t, y1)],
-            4,
-            4,
-            style::NEWS.stroke_width(2),
-        ))
-        .map_err(&err)?;
+    for (times, color) in [(&news, style::NEWS), (&promotions, style::PROMOTION)] {
+        for &t in times {
+            ctx.draw_series(DashedLineSeries::new(
+                [(t, floor), (t, y1)],
+                4,
+                4,
+                color.stroke_width(2),
+            ))
+            .map_err(&err)?;
+        }
     }
     for a in annotations.iter().filter(|a| a.end <= a.start) {
         ctx.draw_series(DashedLineSeries::new(
-            [(a.start, y0), (a.start, y1)],
+            [(a.start, floor), (a.start, y1)],
             6,
             4,
             a.color.stroke_width(2),
@@ -438,6 +470,9 @@ fn draw_on(root: &Area<'_>, data: &RunData, chart: &TimeChart) -> Result<(), Plo
 
     // Tick labels and axis titles.
     let (xr, yr) = ctx.plotting_area().get_pixel_range();
+    if let Some(s) = &strip {
+        s.draw(root, ctx.backend_coord(&(0.0, y0)).1 + 1, xr.start - 8)?;
+    }
     let tick_pen = Pen::new(style::LABEL_SIZE, style::TEXT);
     for &t in &x_ticks {
         let (x, _) = ctx.backend_coord(&(t, y0));
@@ -568,12 +603,17 @@ fn annotations(data: &RunData, halts: &[(f64, f64)], length: f64) -> Vec<Annotat
     out
 }
 
-/// The series, then the overlay kinds present in this run.
-fn legend_items(
-    chart: &TimeChart,
-    annotations: &[Annotation],
-    news: &[f64],
-) -> Vec<(Swatch, String)> {
+/// What the frame draws besides the chart's own series, as the legend needs to know it.
+struct Overlays<'a> {
+    annotations: &'a [Annotation],
+    news: bool,
+    promotions: bool,
+    strip: Option<&'a Strip>,
+}
+
+/// The series, then the overlay kinds present in this run, then the episode typologies.
+fn legend_items(chart: &TimeChart, overlays: &Overlays<'_>) -> Vec<(Swatch, String)> {
+    let annotations = overlays.annotations;
     let mut items: Vec<(Swatch, String)> = Vec::new();
     for b in &chart.bars {
         items.push((Swatch::Block(b.color, 1.0), b.label.clone()));
@@ -604,8 +644,18 @@ fn legend_items(
             "trading halted".into(),
         ));
     }
-    if !news.is_empty() {
+    if overlays.news {
         items.push((Swatch::Dashed(style::NEWS), "news".into()));
+    }
+    if overlays.promotions {
+        items.push((Swatch::Dashed(style::PROMOTION), "promotion".into()));
+    }
+    if let Some(strip) = overlays.strip {
+        items.push((Swatch::None, "abuse episodes (strip below):".into()));
+        for t in &strip.typologies {
+            let swatch = Swatch::Block(style::typology_color(t), 1.0);
+            items.push((swatch, t.replace('_', " ")));
+        }
     }
     if let Some(c) = &chart.caveat {
         items.push((Swatch::None, c.clone()));

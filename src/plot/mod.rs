@@ -10,9 +10,10 @@
 //!
 //! Module layout: `run_info` (manifest) and `data` (Parquet → vectors) read; `series` downsamples
 //! and reconstructs; `stats` computes the headline numbers; `clock`, `style`, `format`, `text`,
-//! `legend` and `frame` (session-clock charts) or `xy` (free axes) are the shared look; `charts` and
+//! `legend` and `frame` (with `strip`, the abuse episodes) (session-clock charts) or `xy` (free axes) are the shared look; `charts` and
 //! `facts_charts` define each chart; `report` writes the HTML page.
 
+mod abuse;
 mod charts;
 mod clock;
 mod data;
@@ -25,6 +26,7 @@ mod report;
 mod run_info;
 mod series;
 mod stats;
+mod strip;
 mod style;
 mod text;
 mod xy;
@@ -35,14 +37,16 @@ use std::path::{Path, PathBuf};
 use crate::facts::{Facts, Reference};
 
 pub use charts::{CHARTS, ChartKind};
-pub use data::{Account, BookTop, Level, PublicEvent, RunData, StressWindow, Trades};
+pub use data::{
+    Account, BookTop, Episode, Level, PublicEvent, RunData, SplitWindow, StressWindow, Trades,
+};
 pub use error::PlotError;
 pub use facts_charts::{FACTS_CHARTS, FactsChartKind, FactsSource, intraday_profile};
 pub use frame::x_pixel;
 pub use report::{REPORT_FILE, write_report};
 pub use run_info::RunInfo;
 pub use stats::{Drawdown, Headline, Volatility, headline};
-pub use style::{HEIGHT, WIDTH};
+pub use style::{HEIGHT, TYPOLOGIES, WIDTH, typology_color};
 
 /// Sub-directory of a run directory that holds the charts.
 pub const PLOTS_DIR: &str = "plots";

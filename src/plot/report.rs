@@ -10,32 +10,24 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
+use plotters::style::RGBColor;
 use serde_json::Value;
 
+use super::abuse;
 use super::charts::CHARTS;
 use super::clock::{SessionClock, format_duration};
-use super::data::{RunData, Table};
+use super::data::{EPISODES_FILE, RunData};
 use super::facts_charts::{FACTS_CHARTS, FactsChartKind};
 use super::format;
 use super::series;
 use super::stats::{self, Headline};
+use super::style;
 use super::{PLOTS_DIR, PlotError};
 use crate::output::LABELS_DIR;
 
 pub const REPORT_FILE: &str = "report.html";
-/// Optional inputs, written by later stages of the pipeline when they exist.
-const EPISODES_FILE: &str = "episodes.parquet";
+/// Optional input, written by `marketsim facts`.
 const FACTS_FILE: &str = "facts.json";
-/// Columns that may name an episode's kind, in order of preference.
-const EPISODE_KIND_COLUMNS: [&str; 6] = [
-    "typology",
-    "kind",
-    "episode_type",
-    "type",
-    "label",
-    "pattern",
-];
-
 /// Writes `run_dir/report.html` and returns its path. Charts missing from `run_dir/plots/` are
 /// rendered first, so the report can be made in one call.
 pub fn write_report(run_dir: &Path) -> Result<PathBuf, PlotError> {
@@ -60,13 +52,11 @@ pub fn write_report(run_dir: &Path) -> Result<PathBuf, PlotError> {
             facts_images.push((*c, base64::engine::general_purpose::STANDARD.encode(bytes)));
         }
     }
-    let episodes = episodes(&run_dir.join(LABELS_DIR).join(EPISODES_FILE))?;
     let facts = facts(&run_dir.join(FACTS_FILE))?;
     let html = render_html(
         &data,
         &stats::headline(&data),
         &images,
-        &episodes,
         &Facts {
             json: facts,
             images: facts_images,
@@ -78,53 +68,6 @@ pub fn write_report(run_dir: &Path) -> Result<PathBuf, PlotError> {
     fs::write(&tmp, html).map_err(|e| PlotError::io(&tmp, "write", e))?;
     fs::rename(&tmp, &path).map_err(|e| PlotError::io(&path, "rename into place", e))?;
     Ok(path)
-}
-
-/// Abuse-episode labels, if the run has them: total rows and rows per kind.
-struct Episodes {
-    present: bool,
-    total: usize,
-    by_kind: Vec<(String, usize)>,
-}
-
-fn episodes(path: &Path) -> Result<Episodes, PlotError> {
-    if !path.exists() {
-        return Ok(Episodes {
-            present: false,
-            total: 0,
-            by_kind: Vec::new(),
-        });
-    }
-    // The labels' schema is not fixed yet: count rows, and group by the first column that looks
-    // like a kind, whatever its exact name.
-    let columns = Table::column_names(path)?;
-    let kind_column = EPISODE_KIND_COLUMNS
-        .iter()
-        .find(|k| columns.iter().any(|(name, _)| name == *k));
-    let Some(kind) = kind_column else {
-        let first = columns.first().map(|(n, _)| n.as_str());
-        let total = match first {
-            Some(c) => Table::read(path, &[c])?.rows,
-            None => 0,
-        };
-        return Ok(Episodes {
-            present: true,
-            total,
-            by_kind: Vec::new(),
-        });
-    };
-    let table = Table::read(path, &[kind])?;
-    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
-    for k in table.strings(kind)? {
-        *counts
-            .entry(k.unwrap_or_else(|| "(none)".into()))
-            .or_default() += 1;
-    }
-    Ok(Episodes {
-        present: true,
-        total: table.rows,
-        by_kind: counts.into_iter().collect(),
-    })
 }
 
 /// `facts.json` and the facts charts, as the report shows them.
@@ -187,16 +130,11 @@ figure{margin:0 0 22px;background:#fff;border:1px solid #deded9;border-radius:6p
 figure img{display:block;width:100%;height:auto}
 figcaption{font-size:13px;color:#555;padding:6px 4px 0}
 .none{color:#666;font-style:italic}
+.swatch{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:-1px;border-radius:2px}
 footer{margin-top:30px;font-size:12px;color:#777}
 ";
 
-fn render_html(
-    data: &RunData,
-    h: &Headline,
-    images: &[String],
-    episodes: &Episodes,
-    facts: &Facts,
-) -> String {
+fn render_html(data: &RunData, h: &Headline, images: &[String], facts: &Facts) -> String {
     let info = &data.info;
     let clock = SessionClock::new(info);
     let decimals = format::tick_decimals(info.tick_size);
@@ -413,36 +351,7 @@ fn render_html(
         o.push_str("</table>\n");
     }
 
-    o.push_str("<h2>Abuse episodes</h2>\n");
-    if !episodes.present {
-        let _ = writeln!(
-            o,
-            "<p class=\"none\">No {LABELS_DIR}/{EPISODES_FILE} in this run.</p>"
-        );
-    } else if episodes.total == 0 {
-        o.push_str("<p class=\"none\">No manipulation episodes in this run.</p>\n");
-    } else if episodes.by_kind.is_empty() {
-        let _ = writeln!(
-            o,
-            "<p>{} episodes labelled (no kind column).</p>",
-            format::int(episodes.total as i64)
-        );
-    } else {
-        o.push_str("<table>\n<tr><th>kind</th><th>episodes</th></tr>\n");
-        for (kind, n) in &episodes.by_kind {
-            let _ = writeln!(
-                o,
-                "<tr><td>{}</td><td class=\"num\">{}</td></tr>",
-                esc(kind),
-                format::int(*n as i64)
-            );
-        }
-        let _ = writeln!(
-            o,
-            "<tr><th>total</th><th class=\"num\">{}</th></tr>\n</table>",
-            format::int(episodes.total as i64)
-        );
-    }
+    abuse_section(&mut o, data, &clock);
 
     o.push_str("<h2>Stylized facts</h2>\n");
     match &facts.json {
@@ -507,6 +416,88 @@ fn render_html(
         info.utc_offset_label()
     );
     o
+}
+
+/// Abuse episodes by typology (with the strip's colours), then the split windows.
+fn abuse_section(o: &mut String, data: &RunData, clock: &SessionClock) {
+    o.push_str("<h2>Abuse episodes</h2>\n");
+    let episodes = match &data.episodes {
+        None => {
+            let _ = writeln!(
+                o,
+                "<p class=\"none\">No {LABELS_DIR}/{EPISODES_FILE} in this run.</p>"
+            );
+            return;
+        }
+        Some(e) if e.is_empty() => {
+            o.push_str("<p class=\"none\">No manipulation episodes in this run.</p>\n");
+            return;
+        }
+        Some(e) => e,
+    };
+    let s = abuse::summarise(episodes);
+    o.push_str(
+        "<p>Labelled ground truth from labels/episodes.parquet; the price chart marks each episode \
+         in its strip, in these colours. Impact is the largest move of the mid in the intended direction while \
+         the episode ran; pnl is in currency, open positions marked at the last mid.</p>\n<table>\n<tr><th>typology</th>\
+         <th>episodes</th><th>orders</th><th>trades</th><th>median impact (bps)</th><th>total pnl</th>",
+    );
+    for split in &s.splits {
+        let _ = write!(o, "<th>{}</th>", esc(split));
+    }
+    o.push_str("</tr>\n");
+    let cells = |o: &mut String, r: &abuse::Row, cell: &str| {
+        let _ = write!(
+            o,
+            "<{cell} class=\"num\">{}</{cell}><{cell} class=\"num\">{}</{cell}><{cell} class=\"num\">{}</{cell}>\
+             <{cell} class=\"num\">{}</{cell}><{cell} class=\"num\">{}</{cell}>",
+            format::int(r.episodes as i64),
+            format::int(r.orders as i64),
+            format::int(r.trades as i64),
+            r.median_impact_bps
+                .map_or("–".into(), |m| format::fixed(m, 1)),
+            format::fixed(r.total_pnl, 2),
+        );
+        for n in &r.by_split {
+            let _ = write!(
+                o,
+                "<{cell} class=\"num\">{}</{cell}>",
+                format::int(*n as i64)
+            );
+        }
+        o.push_str("</tr>\n");
+    };
+    for r in &s.rows {
+        let RGBColor(red, green, blue) = style::typology_color(&r.typology);
+        let _ = write!(
+            o,
+            "<tr><td><span class=\"swatch\" style=\"background:rgb({red},{green},{blue})\"></span>{}</td>",
+            esc(&r.typology)
+        );
+        cells(o, r, "td");
+    }
+    o.push_str("<tr><th>total</th>");
+    cells(o, &s.total, "th");
+    o.push_str("</table>\n");
+
+    if !data.splits.is_empty() {
+        o.push_str(
+            "<p>Train / validation / test windows (by time, grouped by episode):</p>\n<table>\n\
+             <tr><th>split</th><th>start</th><th>end</th><th>duration</th><th>episodes</th></tr>\n",
+        );
+        for w in &data.splits {
+            let _ = writeln!(
+                o,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                esc(&w.split),
+                clock.clock(w.start),
+                clock.clock(w.end),
+                format_duration(w.end - w.start),
+                format::int(w.episodes as i64)
+            );
+        }
+        o.push_str("</table>\n");
+    }
 }
 
 /// An embedded chart with its caption; the id is the file name without `.png`.

@@ -83,6 +83,45 @@ pub const MAKERS: [RGBColor; 8] = [
 /// The sum of the makers beyond the eighth.
 pub const OTHER_MAKERS: RGBColor = RGBColor(120, 120, 120);
 
+/// Abuse typologies in the order legends and the report list them, each with its colour in the
+/// price chart's episode strip and the report's table. Related schemes share a hue family
+/// (spoofing and layering reds, wash trading and painting the tape blues) so the strip groups them
+/// at a glance; none is exactly a data-series colour, so a test can find them by pixel.
+pub const TYPOLOGIES: [(&str, RGBColor); 10] = [
+    ("spoofing", RGBColor(214, 39, 40)),
+    ("layering", RGBColor(250, 140, 150)),
+    ("wash_trading", RGBColor(40, 90, 160)),
+    ("painting_the_tape", RGBColor(110, 180, 215)),
+    ("pump_and_dump", RGBColor(230, 50, 190)),
+    ("quote_stuffing", RGBColor(230, 190, 40)),
+    ("momentum_ignition", RGBColor(245, 125, 30)),
+    ("marking_the_close", RGBColor(140, 95, 60)),
+    ("front_running", RGBColor(50, 160, 70)),
+    ("insider_trading", RGBColor(20, 130, 130)),
+];
+/// Behind the episode strip: a faint grey, so the strip reads as apart from the price axis.
+pub const STRIP_BACKGROUND: RGBColor = RGBColor(244, 244, 242);
+/// A typology this version does not know (a newer writer): drawn, in grey, rather than dropped.
+pub const OTHER_TYPOLOGY: RGBColor = RGBColor(150, 150, 150);
+
+/// Colour of a typology's episodes.
+pub fn typology_color(typology: &str) -> RGBColor {
+    TYPOLOGIES
+        .iter()
+        .find(|(name, _)| *name == typology)
+        .map_or(OTHER_TYPOLOGY, |&(_, c)| c)
+}
+
+/// Where a typology sorts: known ones in [`TYPOLOGIES`] order, unknown ones after them by name.
+pub fn typology_rank(typology: &str) -> (usize, &str) {
+    let known = TYPOLOGIES.iter().position(|(name, _)| *name == typology);
+    (known.unwrap_or(TYPOLOGIES.len()), typology)
+}
+
+/// Pump-and-dump promotions (`PROMOTION` public events): dashed like news, in the pump-and-dump
+/// colour so a promotion reads as part of the episode drawn in the strip below it.
+pub const PROMOTION: RGBColor = TYPOLOGIES[4].1;
+
 /// Registers the DejaVu faces once per process; later calls return the first call's outcome.
 pub fn register_fonts() -> Result<(), PlotError> {
     static DONE: OnceLock<Result<(), &'static str>> = OnceLock::new();
