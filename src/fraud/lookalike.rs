@@ -172,3 +172,49 @@ impl Agent for Lookalike {
         self.orders.position()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agents::Request;
+    use crate::agents::testing::{Harness, quote};
+    use crate::rng::{Domain, stream};
+
+    #[test]
+    fn close_traders_start_in_the_last_fifteen_minutes_with_market_orders() {
+        let mut h = Harness::new(100.0);
+        let length = h.market.session_length;
+        for k in 0..20 {
+            let mut a = Lookalike::new(Kind::CloseTrader, stream(k, Domain::Agent, 0));
+            a.start(&mut h.ctx(Nanos::ZERO, quote(9_999, 10_001)));
+            let t = h.wake.unwrap();
+            assert!(t >= length - Nanos::from_secs(15 * 60) && t <= length);
+            a.on_wake(&mut h.ctx(t, quote(9_999, 10_001)));
+            let sent = h.take_requests();
+            assert!(matches!(
+                sent[..],
+                [Request::New {
+                    kind: OrderKind::Market,
+                    ..
+                }]
+            ));
+        }
+    }
+
+    #[test]
+    fn flickering_providers_post_large_at_the_touch_then_pull() {
+        let mut h = Harness::new(100.0);
+        let mut a = Lookalike::new(Kind::FlickeringProvider, stream(3, Domain::Agent, 0));
+        a.on_wake(&mut h.ctx(Nanos::from_secs(1), quote(9_999, 10_001)));
+        let sent = h.take_requests();
+        let [Request::New { price, qty, .. }] = sent[..] else {
+            panic!("one order: {sent:?}");
+        };
+        assert!(price.0 == 9_999 || price.0 == 10_001, "at the touch");
+        assert!(qty.0 >= 300, "large: {qty:?}");
+        let hold = h.wake.unwrap() - Nanos::from_secs(1);
+        assert!(hold < Nanos::from_secs(30));
+        a.on_wake(&mut h.ctx(Nanos::from_secs(2), quote(9_999, 10_001)));
+        assert!(matches!(h.take_requests()[..], [Request::Cancel { .. }]));
+    }
+}

@@ -320,3 +320,138 @@ impl Agent for Manipulator {
         self.tools.orders.position()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agents::Request;
+    use crate::agents::testing::{Harness, quote};
+    use crate::fraud::matched::Matched;
+    use crate::fraud::quote_stuffing::QuoteStuffing;
+    use crate::fraud::spoofing::Spoofing;
+    use crate::rng::{Domain, stream};
+
+    fn manipulator(playbook: Box<dyn Playbook>, difficulty: f64) -> Manipulator {
+        let schedule = Schedule::Fixed(vec![Nanos::from_secs(60)]);
+        let rng = stream(1, Domain::Agent, 0);
+        Manipulator::new(Typology::Spoofing, schedule, difficulty, playbook, rng)
+    }
+
+    /// New orders sent: (slot, side, kind, price ticks, qty).
+    fn news(out: &[(u8, Request)]) -> Vec<(u8, Side, OrderKind, i64, u64)> {
+        out.iter()
+            .filter_map(|(slot, r)| match *r {
+                Request::New {
+                    side,
+                    kind,
+                    price,
+                    qty,
+                    ..
+                } => Some((*slot, side, kind, price.0, qty.0)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_order_is_labeled_with_the_episode_it_opened() {
+        let mut h = Harness::new(100.0);
+        let mut m = manipulator(Box::new(Spoofing::new(1)), 0.0);
+        m.start(&mut h.ctx(Nanos::ZERO, quote(9_999, 10_001)));
+        assert_eq!(h.wake, Some(Nanos::from_secs(60)));
+        m.on_wake(&mut h.ctx(Nanos::from_secs(60), quote(9_999, 10_001)));
+        let sent = h.take_outgoing();
+        assert_eq!(h.ledger.episodes().len(), 1);
+        let ep = h.ledger.episodes()[0].id;
+        for (_, r) in &sent {
+            let label = h.ledger.label_of(r.order().0).expect("labeled at creation");
+            assert_eq!(label.episode, ep);
+        }
+        assert_eq!(news(&sent).len(), 2, "a genuine order and a spoof");
+    }
+
+    #[test]
+    fn no_quote_no_episode_and_nothing_sent() {
+        let mut h = Harness::new(100.0);
+        let mut m = manipulator(Box::new(Spoofing::new(1)), 0.5);
+        let mut one_sided = quote(9_999, 10_001);
+        one_sided.ask = None;
+        m.on_wake(&mut h.ctx(Nanos::from_secs(60), one_sided));
+        assert!(h.take_outgoing().is_empty());
+        assert!(h.ledger.episodes().is_empty());
+        assert_eq!(h.wake, Some(Nanos::from_secs(65)), "tries again shortly");
+    }
+
+    #[test]
+    fn blatant_spoofs_are_bigger_and_nearer_than_hidden_ones() {
+        let spoof = |difficulty: f64| {
+            let mut h = Harness::new(100.0);
+            let mut m = manipulator(Box::new(Spoofing::new(1)), difficulty);
+            m.on_wake(&mut h.ctx(Nanos::from_secs(60), quote(9_999, 10_001)));
+            let sent = news(&h.take_outgoing());
+            let (genuine, fake) = (sent[0], sent[1]);
+            assert_ne!(genuine.1, fake.1, "opposite sides");
+            let behind = match fake.1 {
+                Side::Buy => 9_999 - fake.3,
+                Side::Sell => fake.3 - 10_001,
+            };
+            (fake.4 as f64 / genuine.4 as f64, behind)
+        };
+        let (blatant_ratio, blatant_behind) = spoof(0.0);
+        let (hidden_ratio, hidden_behind) = spoof(1.0);
+        assert!(
+            blatant_ratio > hidden_ratio,
+            "{blatant_ratio} vs {hidden_ratio}"
+        );
+        assert_eq!(blatant_behind, 0, "blatant spoofs sit at the touch");
+        assert!(hidden_behind >= 1, "hidden ones behind it");
+    }
+
+    #[test]
+    fn wash_legs_cross_inside_the_spread_only() {
+        let mut h = Harness::new(100.0);
+        h.accounts = vec![AccountId(1), AccountId(2)];
+        let rng = stream(1, Domain::Agent, 0);
+        let schedule = Schedule::Fixed(vec![Nanos::from_secs(60)]);
+        let mut m = Manipulator::new(
+            Typology::WashTrading,
+            schedule,
+            0.5,
+            Box::new(Matched::wash()),
+            rng,
+        );
+        // A one-tick spread leaves no room: the owner waits.
+        m.on_wake(&mut h.ctx(Nanos::from_secs(60), quote(9_999, 10_000)));
+        assert!(news(&h.take_outgoing()).is_empty());
+        // Two ticks: a resting sell and a buy IOC at the same price inside the spread.
+        m.on_wake(&mut h.ctx(Nanos::from_secs(70), quote(9_999, 10_001)));
+        let sent = news(&h.take_outgoing());
+        assert_eq!(sent.len(), 2);
+        let (sell, buy) = (sent[0], sent[1]);
+        assert_eq!((sell.1, sell.2), (Side::Sell, OrderKind::Limit));
+        assert_eq!((buy.1, buy.2), (Side::Buy, OrderKind::Ioc));
+        assert_eq!((sell.3, buy.3, sell.4), (10_000, 10_000, buy.4));
+    }
+
+    #[test]
+    fn stuffing_orders_are_post_only_and_away_from_the_touch() {
+        let mut h = Harness::new(100.0);
+        let mut m = manipulator(Box::new(QuoteStuffing::new()), 0.5);
+        m.on_wake(&mut h.ctx(Nanos::from_secs(60), quote(9_999, 10_001)));
+        let sent = news(&h.take_outgoing());
+        assert!(sent.len() >= 30);
+        for (_, side, kind, price, _) in sent {
+            assert_eq!(kind, OrderKind::PostOnly);
+            match side {
+                Side::Buy => assert!(price <= 9_999 - 3),
+                Side::Sell => assert!(price >= 10_001 + 3),
+            }
+        }
+        // Milliseconds later, all of them are cancelled.
+        let t = h.wake.unwrap();
+        assert!(t - Nanos::from_secs(60) < Nanos::from_millis(100));
+        m.on_wake(&mut h.ctx(t, quote(9_999, 10_001)));
+        let out = h.take_outgoing();
+        assert!(!out.is_empty() && out.iter().all(|(_, r)| matches!(r, Request::Cancel { .. })));
+    }
+}
