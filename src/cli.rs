@@ -45,8 +45,8 @@ pub enum Command {
         /// OUT/<scenario>-no-events/)
         #[arg(long, conflicts_with = "without")]
         no_events: bool,
-        /// Counterfactual: run without the events of this kind or name (repeatable; output goes to
-        /// OUT/<scenario>-without-<what>/)
+        /// Counterfactual: run without the events of this kind or name, or the manipulators of this
+        /// abuse typology (repeatable; output goes to OUT/<scenario>-without-<what>/)
         #[arg(long, value_name = "KIND_OR_NAME")]
         without: Vec<String>,
         /// Print nothing on success

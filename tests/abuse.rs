@@ -642,3 +642,48 @@ fn achieved_prevalence_is_near_the_request() {
         );
     }
 }
+
+#[test]
+fn dropping_a_typology_changes_nothing_before_its_first_episode() {
+    let scenario = common::load("surveillance");
+    let without = marketsim::run::EventFilter::Drop(vec!["quote_stuffing".into()])
+        .apply(scenario.clone())
+        .unwrap();
+    assert!(without.name.ends_with("-without-quote_stuffing"));
+    assert_eq!(without.abuse.len(), scenario.abuse.len() - 1);
+    let (sim, rec) = common::simulate(&scenario, 42);
+    let (sim_w, rec_w) = common::simulate(&without, 42);
+    let first = sim
+        .ledger()
+        .episodes()
+        .iter()
+        .filter(|e| e.typology == Typology::QuoteStuffing)
+        .map(|e| e.start)
+        .min()
+        .expect("the day has quote stuffing");
+    assert!(
+        sim_w
+            .ledger()
+            .episodes()
+            .iter()
+            .all(|e| e.typology != Typology::QuoteStuffing)
+    );
+    let before = |r: &MemoryRecorder| -> Vec<OrderEventRecord> {
+        r.orders
+            .iter()
+            .filter(|o| o.time < first)
+            .cloned()
+            .collect()
+    };
+    let (a, b) = (before(&rec), before(&rec_w));
+    assert!(
+        a.len() > 1000,
+        "{} events before the first episode",
+        a.len()
+    );
+    assert!(
+        a == b,
+        "the days differ before the first quote-stuffing episode"
+    );
+    assert_ne!(rec.orders.len(), rec_w.orders.len());
+}

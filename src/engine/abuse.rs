@@ -20,7 +20,8 @@ use crate::scenario::{AbuseAmount, EventKind, Scenario};
 use crate::stress::flash_crash::SellProgram;
 use crate::types::{AccountId, Nanos, Side};
 
-/// Stream groups of the abuse cast, clear of agent groups (below) and stress agents (1 << 15).
+/// Stream groups of the abuse cast, clear of agent groups (below) and stress agents (1 << 15):
+/// 64 per typology, 4 per repeat of a typology.
 const ABUSE_STREAMS: usize = 1 << 14;
 const LOOKALIKE_STREAMS: usize = (1 << 14) - 16;
 
@@ -71,8 +72,14 @@ pub(super) fn cast(
         })
         .collect();
     let warm_up = Nanos::from_secs(10 * 60).min(Nanos(length.0 / 10));
-    for (i, spec) in scenario.abuse.iter().enumerate() {
-        let group = ABUSE_STREAMS + 4 * i;
+    let regular = seats.len();
+    let mut seen = [0usize; Typology::ALL.len()];
+    for spec in &scenario.abuse {
+        // Keyed by typology (and its repeat), not by position in the file, so dropping one
+        // typology (`--without`) leaves every other manipulator's streams as they were.
+        let repeat = &mut seen[spec.typology as usize];
+        let group = ABUSE_STREAMS + 64 * spec.typology as usize + 4 * *repeat;
+        *repeat += 1;
         let t = spec.typology;
         let typical = typical_length(t);
         for actor in 0..spec.actors {
@@ -215,11 +222,12 @@ pub(super) fn cast(
             agents.push(Box::new(agent));
         }
     }
-    link_honest(scenario, seed, seats, links);
+    link_honest(scenario, seed, &mut seats[..regular], links);
 }
 
 /// Links pairs of honest accounts to one owner (a fund's several accounts, a family office) or to
-/// one controller: without them every link would point at abuse.
+/// one controller: without them every link would point at abuse. Drawn among the scenario's own
+/// agents only, so the links do not change with the abuse cast.
 fn link_honest(
     scenario: &Scenario,
     seed: u64,

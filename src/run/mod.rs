@@ -360,9 +360,10 @@ impl Progress {
     }
 }
 
-/// Which scheduled events a run keeps: all of them, none, or all but some. Dropping events is how a
-/// user sees an event's effect alone: every random stream is keyed by agent and purpose, never by
-/// the events, so the counterfactual run is identical to the original up to the first dropped event.
+/// Which scheduled events a run keeps: all of them, none, or all but some (`Drop` also takes abuse
+/// typologies). Dropping is how a user sees an event's — or a manipulation's — effect alone: every
+/// random stream is keyed by agent and purpose, never by the events, so the counterfactual run is
+/// identical to the original up to the first dropped event or episode.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub enum EventFilter {
     #[default]
@@ -384,19 +385,25 @@ impl EventFilter {
                 scenario.name.push_str("-no-events");
             }
             EventFilter::Drop(names) => {
+                let is_event = |e: &scenario::Event, n: &str| e.kind_name() == n || e.name == n;
+                let is_abuse = |a: &scenario::Abuse, n: &str| a.typology.as_str() == n;
                 for n in names {
-                    if !scenario
-                        .events
-                        .iter()
-                        .any(|e| e.kind_name() == n || &e.name == n)
-                    {
+                    let matched = scenario.events.iter().any(|e| is_event(e, n))
+                        || scenario.abuse.iter().any(|a| is_abuse(a, n));
+                    if !matched {
                         let known: Vec<String> = scenario
                             .events
                             .iter()
                             .map(|e| format!("{} ({})", e.name, e.kind_name()))
+                            .chain(
+                                scenario
+                                    .abuse
+                                    .iter()
+                                    .map(|a| format!("{} (abuse)", a.typology)),
+                            )
                             .collect();
                         return Err(format!(
-                            "--without {n}: no event of that kind or name in {}; its events are: {}",
+                            "--without {n}: no event or abuse typology of that name in {}; it has: {}",
                             scenario.source_path.display(),
                             if known.is_empty() {
                                 "none".to_string()
@@ -408,7 +415,10 @@ impl EventFilter {
                 }
                 scenario
                     .events
-                    .retain(|e| !names.iter().any(|n| e.kind_name() == n || &e.name == n));
+                    .retain(|e| !names.iter().any(|n| is_event(e, n)));
+                scenario
+                    .abuse
+                    .retain(|a| !names.iter().any(|n| is_abuse(a, n)));
                 scenario.name = format!("{}-without-{}", scenario.name, names.join("-"));
             }
         }
