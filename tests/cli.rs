@@ -200,7 +200,7 @@ fn counterfactual_runs_go_beside_the_original_and_unknown_events_are_bad_input()
     let err = String::from_utf8_lossy(&typo.stderr);
     assert!(
         err.contains("--without fat_fingers")
-            && err.contains("its events are: 150k instead of 1.5k (fat_finger)"),
+            && err.contains("it has: 150k instead of 1.5k (fat_finger)"),
         "{err}"
     );
 }
