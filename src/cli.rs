@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::facts::FactsError;
-use crate::output::OutputError;
+use crate::output::{OutputError, ReadError};
 use crate::plot::{self, PlotError};
 use crate::run::RunError;
 use crate::run::{self, EventFilter, RunOptions, RunSummary};
@@ -153,7 +153,12 @@ impl CliError {
             CliError::Run(RunError::Interrupted(_)) => 130,
             // Unreadable or malformed input files are the user's to fix.
             CliError::Facts(
-                FactsError::Io { .. } | FactsError::Csv { .. } | FactsError::Manifest { .. },
+                FactsError::Io { .. }
+                | FactsError::Csv { .. }
+                | FactsError::Manifest { .. }
+                | FactsError::Read(
+                    ReadError::Io { .. } | ReadError::Json { .. } | ReadError::Manifest { .. },
+                ),
             ) => 2,
             CliError::Output(_) | CliError::Run(_) | CliError::Facts(_) | CliError::Plot(_) => 1,
         }

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 use common::decode;
+use marketsim::output::ReadError;
 use marketsim::plot::{self, CHARTS, PlotError};
 use marketsim::run::{self, RunOptions};
 use marketsim::scenario;
@@ -362,18 +363,24 @@ fn abuse_episodes_are_marked_on_the_price_chart_and_tabled_in_the_report() {
 fn errors_name_the_file() {
     let tmp = tempfile::tempdir().unwrap();
     let e = plot::render_run(tmp.path()).unwrap_err();
-    assert!(matches!(e, PlotError::Io { .. }), "{e:?}");
+    assert!(matches!(e, PlotError::Read(ReadError::Io { .. })), "{e:?}");
     assert!(e.to_string().contains("manifest.json"), "{e}");
 
     let dir = make_run(tmp.path(), false);
     fs::write(dir.join("labels/episodes.parquet"), b"not parquet").unwrap();
     let e = plot::write_report(&dir).unwrap_err();
-    assert!(matches!(e, PlotError::Parquet { .. }), "{e:?}");
+    assert!(
+        matches!(e, PlotError::Read(ReadError::Parquet { .. })),
+        "{e:?}"
+    );
     assert!(e.to_string().contains("episodes.parquet"), "{e}");
 
     fs::write(dir.join("market/trades.parquet"), b"not parquet").unwrap();
     let e = plot::write_report(&dir).unwrap_err();
-    assert!(matches!(e, PlotError::Parquet { .. }), "{e:?}");
+    assert!(
+        matches!(e, PlotError::Read(ReadError::Parquet { .. })),
+        "{e:?}"
+    );
     assert!(e.to_string().contains("trades.parquet"), "{e}");
 }
 

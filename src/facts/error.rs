@@ -4,8 +4,7 @@
 use std::io;
 use std::path::PathBuf;
 
-use arrow_schema::ArrowError;
-use parquet::errors::ParquetError;
+use crate::output::ReadError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum FactsError {
@@ -24,28 +23,10 @@ pub enum FactsError {
         line: usize,
         what: String,
     },
-    /// The Parquet reader failed (corrupt file, unreadable footer, ...).
-    #[error("reading parquet {path}: {source}")]
-    Parquet {
-        path: PathBuf,
-        #[source]
-        source: ParquetError,
-    },
-    /// Decoding a record batch failed.
-    #[error("decoding {path}: {source}")]
-    Arrow {
-        path: PathBuf,
-        #[source]
-        source: ArrowError,
-    },
-    /// A column is missing or has an unexpected type or value.
-    #[error("{path}: column {column}: {what}")]
-    Column {
-        path: PathBuf,
-        column: String,
-        what: String,
-    },
-    /// `manifest.json` is unreadable or lacks a field the facts need.
+    /// Reading a run (its manifest or a Parquet file) failed; names the file, and the column.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// The scenario embedded in `manifest.json` does not parse.
     #[error("{path}: {what}")]
     Manifest { path: PathBuf, what: String },
     /// The files contradict each other or themselves (e.g. an orderbook file shorter than its
@@ -78,14 +59,6 @@ impl FactsError {
         FactsError::Csv {
             path: path.into(),
             line,
-            what: what.into(),
-        }
-    }
-
-    pub(crate) fn column(path: impl Into<PathBuf>, column: &str, what: impl Into<String>) -> Self {
-        FactsError::Column {
-            path: path.into(),
-            column: column.to_string(),
             what: what.into(),
         }
     }

@@ -7,14 +7,13 @@
 //! format, so the same tools can read both.
 //!
 //! Layout: `stats` (estimators) → `series` (common form) ← `lobster::import` / `run_source`
-//! (+ `replay`, `run_info`, `parquet_read`) → `report` (facts, with the `curves` the charts draw)
-//! → `bands` (verdicts).
+//! (+ `replay`, `run_info`; the run's files read through `output`) → `report` (facts, with the
+//! `curves` the charts draw) → `bands` (verdicts).
 
 pub mod bands;
 pub mod curves;
 pub mod error;
 pub mod lobster;
-pub mod parquet_read;
 pub mod replay;
 pub mod report;
 pub mod run_info;

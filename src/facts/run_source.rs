@@ -9,11 +9,11 @@ use arrow_array::PrimitiveArray;
 use arrow_array::types::{Float64Type, UInt64Type};
 
 use super::error::FactsError;
-use super::parquet_read::{Batch, for_each_batch, opt};
 use super::replay::{BookMessage, FullBook, OrderRow, Replay, Sink};
 use super::run_info::RunInfo;
 use super::series::{BookStates, Execution, Level, MarketSeries, Message};
 use crate::output::MARKET_DIR;
+use crate::output::read::{Batch, for_each_batch, opt};
 use crate::output::records::OrderEventType;
 use crate::types::{OrderKind, Side};
 
@@ -88,19 +88,19 @@ fn replay_pass(
 ) -> Result<Replay, FactsError> {
     let path = market_file(info, "orders.parquet");
     let mut next_halt = 0;
-    for_each_batch(&path, |b| {
+    for_each_batch(&path, |b| -> Result<(), FactsError> {
         let ts = b.timestamps("timestamp")?;
         let ids = b.u64s("order_id")?;
-        let events = b.dict("event_type", event_type)?;
-        let sides = b.dict("side", side)?;
-        let kinds = b.dict("order_type", order_kind)?;
+        let events = b.decode("event_type", event_type)?;
+        let sides = b.decode("side", side)?;
+        let kinds = b.decode("order_type", order_kind)?;
         let prices = b.i64s("price_ticks")?;
         let qty = b.u64s("qty")?;
         let remaining = b.u64s("remaining_qty")?;
         let fill_prices = b.i64s("fill_price_ticks")?;
         for i in 0..b.len() {
             let row = OrderRow {
-                time: info.clock_ns(ts.value(i)),
+                time: info.clock_ns(ts[i]),
                 order_id: ids.value(i),
                 event: events[i],
                 side: sides[i],
@@ -135,17 +135,17 @@ fn read_halts(info: &RunInfo) -> Result<Vec<(i64, bool)>, FactsError> {
     if !path.exists() {
         return Ok(out);
     }
-    for_each_batch(&path, |b| {
+    for_each_batch(&path, |b| -> Result<(), FactsError> {
         let ts = b.timestamps("timestamp")?;
         // Some(None): another kind of public event (news), not a halt.
-        let kinds = b.dict("event", |s| match s {
+        let kinds = b.decode("event", |s| match s {
             "HALT" => Some(Some(false)),
             "RESUME" => Some(Some(true)),
             _ => Some(None),
         })?;
         for (i, k) in kinds.iter().enumerate() {
             if let Some(resume) = k {
-                out.push((info.clock_ns(ts.value(i)), *resume));
+                out.push((info.clock_ns(ts[i]), *resume));
             }
         }
         Ok(())
@@ -167,7 +167,7 @@ fn read_book(info: &RunInfo) -> Result<BookStates, FactsError> {
         });
     }
     let mut states: Option<BookStates> = None;
-    for_each_batch(&path, |b| {
+    for_each_batch(&path, |b| -> Result<(), FactsError> {
         let levels = (1..)
             .take_while(|k| b.has(&format!("bid_price_{k}")))
             .count();
@@ -198,12 +198,8 @@ fn read_book(info: &RunInfo) -> Result<BookStates, FactsError> {
                 })
                 .collect()
         };
-        for i in 0..b.len() {
-            states.push(
-                info.clock_ns(ts.value(i)),
-                &level(&bids, i),
-                &level(&asks, i),
-            );
+        for (i, &t) in ts.iter().enumerate() {
+            states.push(info.clock_ns(t), &level(&bids, i), &level(&asks, i));
         }
         Ok(())
     })?;
@@ -214,14 +210,14 @@ fn read_book(info: &RunInfo) -> Result<BookStates, FactsError> {
 fn read_trades(info: &RunInfo) -> Result<Vec<Execution>, FactsError> {
     let path = market_file(info, "trades.parquet");
     let mut out = Vec::new();
-    for_each_batch(&path, |b: &Batch<'_>| {
+    for_each_batch(&path, |b: &Batch<'_>| -> Result<(), FactsError> {
         let ts = b.timestamps("timestamp")?;
         let price = b.i64s("price_ticks")?;
         let qty = b.u64s("qty")?;
-        let aggressor = b.dict("aggressor_side", side)?;
+        let aggressor = b.decode("aggressor_side", side)?;
         for (i, taker) in aggressor.iter().enumerate() {
             out.push(Execution {
-                time: info.clock_ns(ts.value(i)),
+                time: info.clock_ns(ts[i]),
                 price: price.value(i) as f64,
                 size: qty.value(i),
                 sign: taker.sign() as i8,

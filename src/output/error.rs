@@ -62,3 +62,67 @@ impl OutputError {
         }
     }
 }
+
+/// Reading a finished run back (its manifest or its Parquet files) failed. The commands that work
+/// on a run (`plot`, `facts`, `export`) fold it into their own error type; every variant names the
+/// file, and the column where there is one, because a run directory holds a dozen files.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// Opening or reading a file failed.
+    #[error("cannot {op} {path}: {source}")]
+    Io {
+        path: PathBuf,
+        op: &'static str,
+        #[source]
+        source: io::Error,
+    },
+    /// `manifest.json` (or `facts.json`) is not JSON.
+    #[error("{path} is not valid JSON: {source}")]
+    Json {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// `manifest.json` lacks a field the reader needs, or holds it with the wrong type.
+    #[error("{path}: {what}")]
+    Manifest { path: PathBuf, what: String },
+    /// The Parquet reader could not open the file (corrupt file, unreadable footer, ...).
+    #[error("reading parquet {path}: {source}")]
+    Parquet {
+        path: PathBuf,
+        #[source]
+        source: ParquetError,
+    },
+    /// Decoding a record batch failed.
+    #[error("reading arrow batch of {path}: {source}")]
+    Arrow {
+        path: PathBuf,
+        #[source]
+        source: ArrowError,
+    },
+    /// A column is missing, or has an unexpected type or value.
+    #[error("{path}: column `{column}`: {what}")]
+    Column {
+        path: PathBuf,
+        column: String,
+        what: String,
+    },
+}
+
+impl ReadError {
+    pub(crate) fn io(path: impl Into<PathBuf>, op: &'static str, source: io::Error) -> Self {
+        ReadError::Io {
+            path: path.into(),
+            op,
+            source,
+        }
+    }
+
+    pub(crate) fn column(path: impl Into<PathBuf>, column: &str, what: impl Into<String>) -> Self {
+        ReadError::Column {
+            path: path.into(),
+            column: column.to_string(),
+            what: what.into(),
+        }
+    }
+}

@@ -10,6 +10,9 @@
 //! Typical use: `RunDir::begin` → `RunWriter::create(run.path(), cfg)` → records → `finish` →
 //! `write_manifest` → `RunDir::commit`. Any early return drops the `RunDir`, which deletes the
 //! partial output, so a directory named `seed=<n>` always holds a complete run.
+//!
+//! Reading a finished run back is here too, beside the writing, so one reader knows the layout:
+//! `RunManifest::read` (the manifest) and `read` (columns of the Parquet files by name).
 
 mod columns;
 mod config;
@@ -19,18 +22,21 @@ mod error;
 pub mod labels;
 pub mod manifest;
 pub mod parquet;
+pub mod read;
 pub mod records;
 pub mod run_dir;
+mod run_manifest;
 pub mod schema;
 pub mod tables;
 
 use std::collections::BTreeMap;
 
 pub use config::{Compression, ROW_GROUP_BATCHES, SEQUENCE_COLUMNS, WriterConfig};
-pub use error::OutputError;
+pub use error::{OutputError, ReadError};
 pub use manifest::{MANIFEST_FILE, describe_files, sha256_file, sha256_hex, write_manifest};
 pub use parquet::RunWriter;
 pub use run_dir::RunDir;
+pub use run_manifest::{RunManifest, read_json};
 pub use schema::{MARKET_DIR, MarketFile};
 pub use tables::{LABELS_DIR, write_event_tables, write_table};
 

@@ -2,7 +2,7 @@
 //! session's local time of day (what the scenario file says: `at = "14:45:00"`), placed on round
 //! local times so a reader can line events up with the scenario without arithmetic.
 
-use super::run_info::RunInfo;
+use crate::output::RunManifest;
 
 /// Candidate spacings of labelled ticks, in seconds: round numbers on a clock face.
 const STEPS: [i64; 18] = [
@@ -18,7 +18,7 @@ pub struct SessionClock {
 }
 
 impl SessionClock {
-    pub fn new(info: &RunInfo) -> Self {
+    pub fn new(info: &RunManifest) -> Self {
         SessionClock {
             open_local: info.local_open_secs(),
             length: info.length_secs().max(1e-9),

@@ -2,21 +2,11 @@
 //! (the book file has 4·depth price/qty columns; the charts need the top level), and times are
 //! turned into seconds since the open once, here, so every chart and statistic shares one clock.
 
-use std::fs::File;
-use std::path::{Path, PathBuf};
-
-use arrow_array::cast::AsArray;
-use arrow_array::types::{
-    Float64Type, Int32Type, Int64Type, TimestampNanosecondType, UInt32Type, UInt64Type,
-};
-use arrow_array::{Array, ArrayRef, RecordBatch};
-use arrow_schema::{DataType, TimeUnit};
-use parquet::arrow::ProjectionMask;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use std::path::Path;
 
 use super::PlotError;
-use super::run_info::RunInfo;
-use crate::output::{LABELS_DIR, MARKET_DIR};
+use crate::output::read::Table;
+use crate::output::{LABELS_DIR, MARKET_DIR, RunManifest};
 
 /// The abuse labels under `labels/`; optional, as runs without `[[abuse]]` or from older versions
 /// may lack them.
@@ -114,7 +104,7 @@ pub struct SplitWindow {
 /// Everything the charts and the report read from a run directory.
 #[derive(Clone, Debug)]
 pub struct RunData {
-    pub info: RunInfo,
+    pub info: RunManifest,
     pub trades: Trades,
     /// `None` when the run was made with `output.book = false`.
     pub book: Option<BookTop>,
@@ -134,7 +124,7 @@ impl RunData {
     /// Loads a run. The manifest, trades and accounts are required; the book, the public events and
     /// the stress windows may be absent (book output switched off, or a run from an older version).
     pub fn load(run_dir: &Path) -> Result<RunData, PlotError> {
-        let info = RunInfo::load(run_dir)?;
+        let info = RunManifest::read(run_dir)?;
         let market = run_dir.join(MARKET_DIR);
         let trades = read_trades(&market.join("trades.parquet"), &info)?;
         let book_path = market.join("book.parquet");
@@ -195,7 +185,7 @@ impl RunData {
     }
 }
 
-fn read_trades(path: &Path, info: &RunInfo) -> Result<Trades, PlotError> {
+fn read_trades(path: &Path, info: &RunManifest) -> Result<Trades, PlotError> {
     let cols = [
         "timestamp",
         "price",
@@ -219,7 +209,7 @@ fn read_trades(path: &Path, info: &RunInfo) -> Result<Trades, PlotError> {
     })
 }
 
-fn read_book(path: &Path, info: &RunInfo) -> Result<BookTop, PlotError> {
+fn read_book(path: &Path, info: &RunManifest) -> Result<BookTop, PlotError> {
     let cols = [
         "timestamp",
         "bid_price_1",
@@ -260,7 +250,7 @@ fn read_accounts(path: &Path) -> Result<Vec<Account>, PlotError> {
         .collect())
 }
 
-fn read_public_events(path: &Path, info: &RunInfo) -> Result<Vec<PublicEvent>, PlotError> {
+fn read_public_events(path: &Path, info: &RunManifest) -> Result<Vec<PublicEvent>, PlotError> {
     let table = Table::read(path, &["timestamp", "event", "detail"])?;
     let t = seconds(table.timestamps("timestamp")?, info);
     let event = table.strings("event")?;
@@ -276,14 +266,14 @@ fn read_public_events(path: &Path, info: &RunInfo) -> Result<Vec<PublicEvent>, P
         .collect())
 }
 
-fn read_stress_windows(path: &Path, info: &RunInfo) -> Result<Vec<StressWindow>, PlotError> {
+fn read_stress_windows(path: &Path, info: &RunManifest) -> Result<Vec<StressWindow>, PlotError> {
     let table = Table::read(path, &["name", "kind", "start", "end", "parameters"])?;
     let name = table.strings("name")?;
     let kind = table.strings("kind")?;
     let start = seconds(table.timestamps("start")?, info);
     let end = seconds(table.timestamps("end")?, info);
     let parameters = table.strings("parameters")?;
-    Ok((0..table.rows)
+    Ok((0..table.rows())
         .map(|i| StressWindow {
             name: name[i].clone().unwrap_or_default(),
             kind: kind[i].clone().unwrap_or_default(),
@@ -295,7 +285,7 @@ fn read_stress_windows(path: &Path, info: &RunInfo) -> Result<Vec<StressWindow>,
 }
 
 /// Sorted by start, then id, so lanes and tables do not depend on the writer's row order.
-fn read_episodes(path: &Path, info: &RunInfo) -> Result<Vec<Episode>, PlotError> {
+fn read_episodes(path: &Path, info: &RunManifest) -> Result<Vec<Episode>, PlotError> {
     let cols = [
         "episode_id",
         "typology",
@@ -317,7 +307,7 @@ fn read_episodes(path: &Path, info: &RunInfo) -> Result<Vec<Episode>, PlotError>
     let orders = table.required(table.u64s("orders")?, "orders")?;
     let trades = table.required(table.u64s("trades")?, "trades")?;
     let split = table.required(table.strings("split")?, "split")?;
-    let mut out: Vec<Episode> = (0..table.rows)
+    let mut out: Vec<Episode> = (0..table.rows())
         .map(|i| Episode {
             id: id[i],
             typology: typology[i].clone(),
@@ -334,13 +324,13 @@ fn read_episodes(path: &Path, info: &RunInfo) -> Result<Vec<Episode>, PlotError>
     Ok(out)
 }
 
-fn read_splits(path: &Path, info: &RunInfo) -> Result<Vec<SplitWindow>, PlotError> {
+fn read_splits(path: &Path, info: &RunManifest) -> Result<Vec<SplitWindow>, PlotError> {
     let table = Table::read(path, &["split", "start", "end", "episodes"])?;
     let split = table.required(table.strings("split")?, "split")?;
     let start = seconds(table.timestamps("start")?, info);
     let end = seconds(table.timestamps("end")?, info);
     let episodes = table.required(table.u64s("episodes")?, "episodes")?;
-    Ok((0..table.rows)
+    Ok((0..table.rows())
         .map(|i| SplitWindow {
             split: split[i].clone(),
             start: start[i],
@@ -350,165 +340,6 @@ fn read_splits(path: &Path, info: &RunInfo) -> Result<Vec<SplitWindow>, PlotErro
         .collect())
 }
 
-fn seconds(epoch_ns: Vec<i64>, info: &RunInfo) -> Vec<f64> {
+fn seconds(epoch_ns: Vec<i64>, info: &RunManifest) -> Vec<f64> {
     epoch_ns.into_iter().map(|t| info.session_secs(t)).collect()
-}
-
-/// Some columns of one Parquet file, decoded whole: the largest file read here (the book) is a few
-/// hundred thousand rows of five columns, far less memory than the run that wrote it.
-pub(crate) struct Table {
-    path: PathBuf,
-    batches: Vec<RecordBatch>,
-    pub(crate) rows: usize,
-}
-
-impl Table {
-    /// Reads `columns` of `path`; a missing column is an error naming it.
-    pub(crate) fn read(path: &Path, columns: &[&str]) -> Result<Table, PlotError> {
-        let file = File::open(path).map_err(|e| PlotError::io(path, "open", e))?;
-        let parquet = |source| PlotError::Parquet {
-            path: path.to_path_buf(),
-            source,
-        };
-        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(parquet)?;
-        let schema = builder.schema().clone();
-        let mut indices = Vec::with_capacity(columns.len());
-        for c in columns {
-            let i = schema
-                .index_of(c)
-                .map_err(|_| PlotError::column(path, c, "not in the file"))?;
-            indices.push(i);
-        }
-        let mask = ProjectionMask::roots(builder.parquet_schema(), indices);
-        let reader = builder
-            .with_projection(mask)
-            .with_batch_size(65_536)
-            .build()
-            .map_err(parquet)?;
-        let mut batches = Vec::new();
-        let mut rows = 0;
-        for batch in reader {
-            let batch = batch.map_err(|source| PlotError::Arrow {
-                path: path.to_path_buf(),
-                source,
-            })?;
-            rows += batch.num_rows();
-            batches.push(batch);
-        }
-        Ok(Table {
-            path: path.to_path_buf(),
-            batches,
-            rows,
-        })
-    }
-
-    fn arrays(&self, name: &str) -> Result<Vec<&ArrayRef>, PlotError> {
-        self.batches
-            .iter()
-            .map(|b| {
-                b.column_by_name(name)
-                    .ok_or_else(|| PlotError::column(&self.path, name, "not in the file"))
-            })
-            .collect()
-    }
-
-    fn wrong_type(&self, name: &str, expected: &str, got: &DataType) -> PlotError {
-        PlotError::column(
-            &self.path,
-            name,
-            format!("expected {expected}, found {got}"),
-        )
-    }
-
-    /// UTC epoch nanoseconds; nulls are an error (every table's times are non-null by contract).
-    pub(crate) fn timestamps(&self, name: &str) -> Result<Vec<i64>, PlotError> {
-        let mut out = Vec::with_capacity(self.rows);
-        for a in self.arrays(name)? {
-            if a.null_count() > 0 {
-                return Err(PlotError::column(&self.path, name, "has nulls"));
-            }
-            match a.data_type() {
-                DataType::Timestamp(TimeUnit::Nanosecond, _) => out.extend(
-                    a.as_primitive::<TimestampNanosecondType>()
-                        .values()
-                        .iter()
-                        .copied(),
-                ),
-                DataType::Int64 => {
-                    out.extend(a.as_primitive::<Int64Type>().values().iter().copied())
-                }
-                other => return Err(self.wrong_type(name, "timestamp[ns]", other)),
-            }
-        }
-        Ok(out)
-    }
-
-    pub(crate) fn f64s(&self, name: &str) -> Result<Vec<Option<f64>>, PlotError> {
-        let mut out = Vec::with_capacity(self.rows);
-        for a in self.arrays(name)? {
-            match a.data_type() {
-                DataType::Float64 => out.extend(a.as_primitive::<Float64Type>().iter()),
-                other => return Err(self.wrong_type(name, "float64", other)),
-            }
-        }
-        Ok(out)
-    }
-
-    pub(crate) fn u32s(&self, name: &str) -> Result<Vec<Option<u32>>, PlotError> {
-        let mut out = Vec::with_capacity(self.rows);
-        for a in self.arrays(name)? {
-            match a.data_type() {
-                DataType::UInt32 => out.extend(a.as_primitive::<UInt32Type>().iter()),
-                other => return Err(self.wrong_type(name, "uint32", other)),
-            }
-        }
-        Ok(out)
-    }
-
-    pub(crate) fn u64s(&self, name: &str) -> Result<Vec<Option<u64>>, PlotError> {
-        let mut out = Vec::with_capacity(self.rows);
-        for a in self.arrays(name)? {
-            match a.data_type() {
-                DataType::UInt64 => out.extend(a.as_primitive::<UInt64Type>().iter()),
-                other => return Err(self.wrong_type(name, "uint64", other)),
-            }
-        }
-        Ok(out)
-    }
-
-    /// Dictionary-encoded (the contract) or plain UTF-8 strings.
-    pub(crate) fn strings(&self, name: &str) -> Result<Vec<Option<String>>, PlotError> {
-        let mut out = Vec::with_capacity(self.rows);
-        for a in self.arrays(name)? {
-            match a.data_type() {
-                DataType::Utf8 => {
-                    out.extend(a.as_string::<i32>().iter().map(|s| s.map(str::to_string)))
-                }
-                DataType::LargeUtf8 => {
-                    out.extend(a.as_string::<i64>().iter().map(|s| s.map(str::to_string)))
-                }
-                DataType::Dictionary(key, value)
-                    if **key == DataType::Int32 && **value == DataType::Utf8 =>
-                {
-                    let dict = a.as_dictionary::<Int32Type>();
-                    let values = dict.values().as_string::<i32>();
-                    out.extend(
-                        dict.keys()
-                            .iter()
-                            .map(|k| k.map(|k| values.value(k as usize).to_string())),
-                    );
-                }
-                other => return Err(self.wrong_type(name, "string", other)),
-            }
-        }
-        Ok(out)
-    }
-
-    /// Unwraps a column that the contract declares non-null.
-    fn required<T>(&self, values: Vec<Option<T>>, name: &str) -> Result<Vec<T>, PlotError> {
-        values
-            .into_iter()
-            .collect::<Option<Vec<T>>>()
-            .ok_or_else(|| PlotError::column(&self.path, name, "has nulls"))
-    }
 }

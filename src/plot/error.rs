@@ -4,8 +4,7 @@
 use std::io;
 use std::path::PathBuf;
 
-use arrow_schema::ArrowError;
-use parquet::errors::ParquetError;
+use crate::output::ReadError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PlotError {
@@ -17,37 +16,9 @@ pub enum PlotError {
         #[source]
         source: io::Error,
     },
-    /// `manifest.json` (or `facts.json`) is not JSON.
-    #[error("{path} is not valid JSON: {source}")]
-    Json {
-        path: PathBuf,
-        #[source]
-        source: serde_json::Error,
-    },
-    /// `manifest.json` lacks a field the plots need, or holds it with the wrong type.
-    #[error("{path}: {what}")]
-    Manifest { path: PathBuf, what: String },
-    /// The Parquet reader could not open or decode a file.
-    #[error("reading parquet {path}: {source}")]
-    Parquet {
-        path: PathBuf,
-        #[source]
-        source: ParquetError,
-    },
-    /// A decoded batch could not be read as Arrow data.
-    #[error("reading arrow batch of {path}: {source}")]
-    Arrow {
-        path: PathBuf,
-        #[source]
-        source: ArrowError,
-    },
-    /// A column the plots need is missing or has an unexpected type.
-    #[error("{path}: column `{column}`: {what}")]
-    Column {
-        path: PathBuf,
-        column: String,
-        what: String,
-    },
+    /// Reading the run (its manifest, facts or a Parquet file) failed; names the file, and the column.
+    #[error(transparent)]
+    Read(#[from] ReadError),
     /// Plotters failed while drawing or encoding a chart.
     #[error("drawing {path}: {what}")]
     Draw { path: PathBuf, what: String },
@@ -62,14 +33,6 @@ impl PlotError {
             path: path.into(),
             op,
             source,
-        }
-    }
-
-    pub(crate) fn column(path: impl Into<PathBuf>, column: &str, what: impl Into<String>) -> Self {
-        PlotError::Column {
-            path: path.into(),
-            column: column.to_string(),
-            what: what.into(),
         }
     }
 }

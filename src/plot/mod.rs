@@ -8,8 +8,8 @@
 //! RUN/report.html                                                      write_report
 //! ```
 //!
-//! Module layout: `run_info` (manifest) and `data` (Parquet → vectors) read; `series` downsamples
-//! and reconstructs; `stats` computes the headline numbers; `clock`, `style`, `format`, `text`,
+//! Module layout: `data` reads (the manifest and Parquet → vectors, through `output`'s run
+//! readers); `series` downsamples and reconstructs; `stats` computes the headline numbers; `clock`, `style`, `format`, `text`,
 //! `legend` and `frame` (with `strip`, the abuse episodes) (session-clock charts) or `xy` (free axes) are the shared look; `charts` and
 //! `facts_charts` define each chart; `report` writes the HTML page.
 
@@ -23,7 +23,6 @@ mod format;
 mod frame;
 mod legend;
 mod report;
-mod run_info;
 mod series;
 mod stats;
 mod strip;
@@ -36,6 +35,8 @@ use std::path::{Path, PathBuf};
 
 use crate::facts::{Facts, Reference};
 
+/// The manifest as the plots read it (the name plotting code has always used).
+pub use crate::output::RunManifest as RunInfo;
 pub use charts::{CHARTS, ChartKind};
 pub use data::{
     Account, BookTop, Episode, Level, PublicEvent, RunData, SplitWindow, StressWindow, Trades,
@@ -44,7 +45,6 @@ pub use error::PlotError;
 pub use facts_charts::{FACTS_CHARTS, FactsChartKind, FactsSource, intraday_profile};
 pub use frame::x_pixel;
 pub use report::{REPORT_FILE, write_report};
-pub use run_info::RunInfo;
 pub use stats::{Drawdown, Headline, Volatility, headline};
 pub use style::{HEIGHT, TYPOLOGIES, WIDTH, typology_color};
 
@@ -83,7 +83,7 @@ pub fn render_facts(
     ours: &Facts,
     references: &[Reference],
 ) -> Result<Vec<PathBuf>, PlotError> {
-    let info = RunInfo::load(run_dir)?;
+    let info = crate::output::RunManifest::read(run_dir)?;
     let mut sources = vec![FactsSource {
         label: format!("{} seed {} (simulated)", info.name, info.seed),
         facts: ours,

@@ -83,13 +83,7 @@ fn facts(path: &Path) -> Result<Option<Value>, PlotError> {
     if !path.exists() {
         return Ok(None);
     }
-    let text = fs::read_to_string(path).map_err(|e| PlotError::io(path, "read", e))?;
-    serde_json::from_str(&text)
-        .map(Some)
-        .map_err(|source| PlotError::Json {
-            path: path.to_path_buf(),
-            source,
-        })
+    Ok(Some(crate::output::read_json(path)?))
 }
 
 /// Escapes text for HTML element content and attribute values.

@@ -1,6 +1,9 @@
-//! What the plots and the report need from `manifest.json`: names, the session's clock, the tick
-//! size and the run's counters. Read leniently — only what a chart cannot do without is required —
-//! so a manifest from a slightly older or newer marketsim still plots.
+//! Reading `manifest.json` back: the one typed view of a finished run's self-description that the
+//! commands working on a run (`plot`, `facts`, `export`) start from. Read leniently — only the
+//! session clock, the tick size and what every marketsim version wrote (name, seed, open price) are
+//! required, the rest defaults — so a manifest from a slightly older or newer marketsim still
+//! plots. A caller that cannot do without another field asks for it with
+//! [`RunManifest::require_str`], whose error names the manifest and the field.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -8,22 +11,27 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use super::PlotError;
-use crate::output::MANIFEST_FILE;
+use super::{MANIFEST_FILE, ReadError};
 
 const NS_PER_SEC: i64 = 1_000_000_000;
 const SECS_PER_DAY: i64 = 86_400;
 
-/// The manifest, reduced to what the plots and the report show.
+/// A run's `manifest.json`, typed.
 #[derive(Clone, Debug)]
-pub struct RunInfo {
+pub struct RunManifest {
+    /// The manifest file, for errors about it.
+    pub path: PathBuf,
     pub name: String,
     pub description: String,
+    /// The scenario file the run was made from, as given on the command line.
+    pub scenario_path: String,
+    /// The scenario file's text, embedded whole.
+    pub scenario_text: String,
     pub seed: u64,
     pub version: Option<String>,
     /// `YYYY-MM-DD`, the session's local date.
     pub date: String,
-    /// UTC epoch nanoseconds of the open.
+    /// UTC epoch nanoseconds of the open (what the Parquet `timestamp` columns hold).
     pub start_epoch_ns: i64,
     pub length_ns: i64,
     /// Local clock = UTC + this. From the manifest, or the scenario text for older manifests.
@@ -38,16 +46,15 @@ pub struct RunInfo {
     pub engine: Map<String, Value>,
     /// `exchange` counters (new_orders, trades, volume, halts, ...).
     pub exchange: Map<String, Value>,
+    /// The whole document, for [`RunManifest::require_str`].
+    root: Value,
 }
 
-impl RunInfo {
-    pub fn load(run_dir: &Path) -> Result<RunInfo, PlotError> {
+impl RunManifest {
+    /// Reads `<run_dir>/manifest.json`.
+    pub fn read(run_dir: &Path) -> Result<RunManifest, ReadError> {
         let path = run_dir.join(MANIFEST_FILE);
-        let text = fs::read_to_string(&path).map_err(|e| PlotError::io(&path, "read", e))?;
-        let root: Value = serde_json::from_str(&text).map_err(|source| PlotError::Json {
-            path: path.clone(),
-            source,
-        })?;
+        let root = read_json(&path)?;
         let m = Fields {
             path: &path,
             root: &root,
@@ -55,12 +62,9 @@ impl RunInfo {
         let scenario_text = m.opt_str("/scenario/text").unwrap_or_default();
         let utc_offset_secs = match m.opt_i64("/session/utc_offset_secs") {
             Some(o) => o,
-            None => {
-                offset_from_scenario_text(&scenario_text).map_err(|what| PlotError::Manifest {
-                    path: path.clone(),
-                    what: format!("session.utc_offset_secs is missing and {what}"),
-                })?
-            }
+            None => offset_from_scenario_text(&scenario_text).map_err(|what| {
+                m.error(format!("session.utc_offset_secs is missing and {what}"))
+            })?,
         };
         let object = |pointer: &str| {
             root.pointer(pointer)
@@ -72,9 +76,11 @@ impl RunInfo {
             .into_iter()
             .filter_map(|(k, v)| Some((k, v.as_u64()?)))
             .collect();
-        Ok(RunInfo {
+        Ok(RunManifest {
             name: m.str("/scenario/name")?,
             description: m.opt_str("/scenario/description").unwrap_or_default(),
+            scenario_path: m.opt_str("/scenario/path").unwrap_or_default(),
+            scenario_text,
             seed: m.u64("/seed")?,
             version: m.opt_str("/marketsim_version"),
             date: m.opt_str("/session/date").unwrap_or_default(),
@@ -89,7 +95,19 @@ impl RunInfo {
             row_counts,
             engine: object("/engine"),
             exchange: object("/exchange"),
+            path,
+            root,
         })
+    }
+
+    /// A string field that the caller cannot do without (`/market/symbol`), which the lenient
+    /// fields above default to empty; its absence is an error naming the manifest and the field.
+    pub fn require_str(&self, pointer: &str) -> Result<String, ReadError> {
+        Fields {
+            path: &self.path,
+            root: &self.root,
+        }
+        .str(pointer)
     }
 
     /// Session length in seconds: the x extent of every time chart.
@@ -129,6 +147,15 @@ impl RunInfo {
     }
 }
 
+/// A JSON file of a run (`manifest.json`, `facts.json`), with errors naming it.
+pub fn read_json(path: &Path) -> Result<Value, ReadError> {
+    let text = fs::read_to_string(path).map_err(|e| ReadError::io(path, "read", e))?;
+    serde_json::from_str(&text).map_err(|source| ReadError::Json {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
 /// The offset from the scenario's own `[session] utc_offset`, for manifests written before the
 /// manifest recorded it. Absent means UTC, the scenario format's default.
 fn offset_from_scenario_text(text: &str) -> Result<i64, String> {
@@ -154,23 +181,27 @@ struct Fields<'a> {
 }
 
 impl Fields<'_> {
-    fn get(&self, pointer: &str, expecting: &str) -> Result<&Value, PlotError> {
-        self.root
-            .pointer(pointer)
-            .ok_or_else(|| PlotError::Manifest {
-                path: self.path.clone(),
-                what: format!("missing {} ({expecting})", field_name(pointer)),
-            })
-    }
-
-    fn bad(&self, pointer: &str, expecting: &str, got: &Value) -> PlotError {
-        PlotError::Manifest {
+    fn error(&self, what: String) -> ReadError {
+        ReadError::Manifest {
             path: self.path.clone(),
-            what: format!("{}: expected {expecting}, got {got}", field_name(pointer)),
+            what,
         }
     }
 
-    fn str(&self, pointer: &str) -> Result<String, PlotError> {
+    fn get(&self, pointer: &str, expecting: &str) -> Result<&Value, ReadError> {
+        self.root
+            .pointer(pointer)
+            .ok_or_else(|| self.error(format!("missing {} ({expecting})", field_name(pointer))))
+    }
+
+    fn bad(&self, pointer: &str, expecting: &str, got: &Value) -> ReadError {
+        self.error(format!(
+            "{}: expected {expecting}, got {got}",
+            field_name(pointer)
+        ))
+    }
+
+    fn str(&self, pointer: &str) -> Result<String, ReadError> {
         let v = self.get(pointer, "a string")?;
         v.as_str()
             .map(str::to_string)
@@ -184,13 +215,13 @@ impl Fields<'_> {
             .map(str::to_string)
     }
 
-    fn u64(&self, pointer: &str) -> Result<u64, PlotError> {
+    fn u64(&self, pointer: &str) -> Result<u64, ReadError> {
         let v = self.get(pointer, "an unsigned integer")?;
         v.as_u64()
             .ok_or_else(|| self.bad(pointer, "an unsigned integer", v))
     }
 
-    fn i64(&self, pointer: &str) -> Result<i64, PlotError> {
+    fn i64(&self, pointer: &str) -> Result<i64, ReadError> {
         let v = self.get(pointer, "an integer")?;
         v.as_i64().ok_or_else(|| self.bad(pointer, "an integer", v))
     }
@@ -199,12 +230,12 @@ impl Fields<'_> {
         self.root.pointer(pointer).and_then(Value::as_i64)
     }
 
-    fn f64(&self, pointer: &str) -> Result<f64, PlotError> {
+    fn f64(&self, pointer: &str) -> Result<f64, ReadError> {
         let v = self.get(pointer, "a number")?;
         v.as_f64().ok_or_else(|| self.bad(pointer, "a number", v))
     }
 
-    fn positive_f64(&self, pointer: &str) -> Result<f64, PlotError> {
+    fn positive_f64(&self, pointer: &str) -> Result<f64, ReadError> {
         let x = self.f64(pointer)?;
         if x > 0.0 && x.is_finite() {
             Ok(x)
@@ -242,11 +273,18 @@ mod tests {
             "open_price": 100.0,
         });
         fs::write(dir.path().join(MANIFEST_FILE), manifest.to_string()).unwrap();
-        let info = RunInfo::load(dir.path()).unwrap();
+        let info = RunManifest::read(dir.path()).unwrap();
         assert_eq!(info.utc_offset_secs, -4 * 3600);
         assert_eq!(info.local_open_secs(), 9 * 3600 + 30 * 60);
         assert_eq!(info.utc_offset_label(), "-04:00");
         assert_eq!(info.session_secs(info.start_epoch_ns + 1_500_000_000), 1.5);
+        // Lenient fields default; a caller that needs one gets an error naming it.
+        assert_eq!(info.symbol, "");
+        let e = info.require_str("/market/symbol").unwrap_err().to_string();
+        assert!(
+            e.contains("manifest.json") && e.contains("market.symbol"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -257,7 +295,7 @@ mod tests {
             r#"{"scenario": {"name": "x"}}"#,
         )
         .unwrap();
-        let e = RunInfo::load(dir.path()).unwrap_err().to_string();
+        let e = RunManifest::read(dir.path()).unwrap_err().to_string();
         assert!(e.contains("manifest.json") && e.contains("seed"), "{e}");
     }
 }
