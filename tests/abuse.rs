@@ -687,3 +687,43 @@ fn dropping_a_typology_changes_nothing_before_its_first_episode() {
     );
     assert_ne!(rec.orders.len(), rec_w.orders.len());
 }
+
+/// The mid at `t` from the recorded book rows.
+fn mid_at(rec: &MemoryRecorder, t: Nanos) -> f64 {
+    let row = rec
+        .books
+        .iter()
+        .rev()
+        .find(|b| b.time <= t && !b.bids.is_empty() && !b.asks.is_empty())
+        .expect("a two-sided book before t");
+    (row.bids[0].0.0 + row.asks[0].0.0) as f64 / 2.0
+}
+
+/// A pump's own effect on the price: the mid at the episode's end against the same day without it.
+fn pump_effect_bps(name: &str) -> f64 {
+    let scenario = common::load(name);
+    let without = marketsim::run::EventFilter::Drop(vec!["pump_and_dump".into()])
+        .apply(scenario.clone())
+        .unwrap();
+    let (sim, rec) = common::simulate(&scenario, 42);
+    let (_, rec_w) = common::simulate(&without, 42);
+    let e = sim
+        .ledger()
+        .episodes()
+        .iter()
+        .find(|e| e.typology == Typology::PumpAndDump)
+        .expect("a pump")
+        .clone();
+    let end = e.end.unwrap();
+    let (a, b) = (mid_at(&rec, end), mid_at(&rec_w, end));
+    (a - b) / b * 1e4
+}
+
+#[test]
+fn a_pump_moves_a_thin_small_cap_far_more_than_the_liquid_baseline() {
+    let liquid = pump_effect_bps("surveillance");
+    let thin = pump_effect_bps("surveillance_smallcap");
+    println!("pump's own effect at its end: {liquid:.1} bps liquid, {thin:.1} bps small cap");
+    assert!(liquid.abs() < 10.0, "{liquid}");
+    assert!(thin > 15.0, "{thin}");
+}
