@@ -33,7 +33,6 @@ impl<R: MarketRecorder> MarketRecorder for Labeling<'_, R> {
             o.events += 1;
             match r.event_type {
                 OrderEventType::New => o.orders += 1,
-                OrderEventType::Reject if r.remaining.is_zero() && r.qty.0 > 0 => {}
                 OrderEventType::Cancel => o.cancels += 1,
                 OrderEventType::Fill => {
                     let px = r.fill_price.unwrap_or(Price(0)).0;

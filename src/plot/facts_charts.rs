@@ -203,16 +203,7 @@ fn distribution(sources: &[FactsSource<'_>], subtitle: &str) -> XyChart {
             .collect(),
     };
     let note = no_data(&lines, "returns");
-    let counts: Vec<String> = sources
-        .iter()
-        .map(|s| {
-            format!(
-                "{} {}",
-                s.label_short(),
-                format::int(s.facts.curves.returns as i64)
-            )
-        })
-        .collect();
+    let counts = sample_sizes(sources, |f| f.curves.returns as i64);
     let extra = vec![
         (Swatch::Line(style::GAUSSIAN, 2), "standard Gaussian".into()),
         (
@@ -386,16 +377,7 @@ fn sign_acf(sources: &[FactsSource<'_>], subtitle: &str) -> XyChart {
         .unwrap_or(10)
         .max(10);
     let note = no_data(&lines, "market orders");
-    let counts: Vec<String> = sources
-        .iter()
-        .map(|s| {
-            format!(
-                "{} {}",
-                s.label_short(),
-                format::int(s.facts.market_orders as i64)
-            )
-        })
-        .collect();
+    let counts = sample_sizes(sources, |f| f.market_orders as i64);
     let extra = vec![(
         Swatch::None,
         format!("market orders: {}", counts.join(", ")),
@@ -426,6 +408,14 @@ fn sign_acf(sources: &[FactsSource<'_>], subtitle: &str) -> XyChart {
             note,
         }],
     }
+}
+
+/// "ours 2,340, AAPL 2,339, …": how many observations each source's curve rests on.
+fn sample_sizes(sources: &[FactsSource<'_>], n: impl Fn(&Facts) -> i64) -> Vec<String> {
+    sources
+        .iter()
+        .map(|s| format!("{} {}", s.label_short(), format::int(n(s.facts))))
+        .collect()
 }
 
 impl FactsSource<'_> {

@@ -236,6 +236,108 @@ pub(super) fn draw_error<E: std::fmt::Display>(path: &Path) -> impl Fn(E) -> Plo
     }
 }
 
+/// A chart's plot area in `root`: margins (top, left, right) in pixels, the x and y axis ranges in
+/// axis units with their ticks. Grid lines sit at the ticks; plotters draws no labels, because ours
+/// are drawn with ab_glyph (`label_axes`), which plotters' own text cannot match.
+pub(super) fn grid_chart<'a, 'b>(
+    root: &'a Area<'b>,
+    (top, left, right): (i32, i32, i32),
+    (x, x_ticks): (std::ops::Range<f64>, &[f64]),
+    (y, y_ticks): (std::ops::Range<f64>, &[f64]),
+) -> Result<Plot<'a, 'b>, PlotError> {
+    let err = draw_error(Path::new(""));
+    let mut ctx = ChartBuilder::on(root)
+        .margin_top(top as u32)
+        .margin_left(left as u32)
+        .margin_right(right as u32)
+        .margin_bottom(MARGIN_BOTTOM)
+        .x_label_area_size(X_LABEL_AREA)
+        .y_label_area_size(Y_LABEL_AREA)
+        .build_cartesian_2d(
+            TickedAxis {
+                coord: x.into(),
+                ticks: x_ticks.to_vec(),
+            },
+            TickedAxis {
+                coord: y.into(),
+                ticks: y_ticks.to_vec(),
+            },
+        )
+        .map_err(&err)?;
+    let blank = |_: &f64| String::new();
+    ctx.configure_mesh()
+        .x_label_formatter(&blank)
+        .y_label_formatter(&blank)
+        .bold_line_style(style::GRID)
+        .light_line_style(TRANSPARENT)
+        .axis_style(style::MUTED)
+        .draw()
+        .map_err(&err)?;
+    Ok(ctx)
+}
+
+/// A plot area built by `grid_chart`.
+pub(super) type Plot<'a, 'b> =
+    ChartContext<'a, BitMapBackend<'b>, Cartesian2d<TickedAxis, TickedAxis>>;
+
+/// One axis's tick positions (axis units), how each is labelled, and the axis title.
+pub(super) struct AxisLabels<'a> {
+    pub ticks: &'a [f64],
+    pub label: &'a dyn Fn(f64) -> String,
+    pub title: &'a str,
+}
+
+/// Tick labels below and left of the plot area and both axis titles, the same on every chart.
+/// `origin` is any point of the plot in axis units (only its other coordinate is used per axis);
+/// the y title sits left of the widest y label but never left of `min_title_x`.
+pub(super) fn label_axes(
+    root: &Area<'_>,
+    ctx: &Plot<'_, '_>,
+    origin: (f64, f64),
+    x: AxisLabels<'_>,
+    y: AxisLabels<'_>,
+    min_title_x: i32,
+) -> Result<(), PlotError> {
+    let (xr, yr) = ctx.plotting_area().get_pixel_range();
+    let tick_pen = Pen::new(style::LABEL_SIZE, style::TEXT);
+    for &t in x.ticks {
+        let (px, _) = ctx.backend_coord(&(t, origin.1));
+        text::draw(
+            root,
+            &(x.label)(t),
+            (px, yr.end + 8),
+            &tick_pen,
+            H::Center,
+            V::Top,
+        )?;
+    }
+    let mut widest = 0;
+    for &t in y.ticks {
+        let (_, py) = ctx.backend_coord(&(origin.0, t));
+        let w = text::draw(
+            root,
+            &(y.label)(t),
+            (xr.start - 8, py),
+            &tick_pen,
+            H::Right,
+            V::Center,
+        )?;
+        widest = widest.max(w);
+    }
+    let desc_pen = Pen::new(style::AXIS_DESC_SIZE, style::TEXT);
+    text::draw(
+        root,
+        x.title,
+        ((xr.start + xr.end) / 2, yr.end + 34),
+        &desc_pen,
+        H::Center,
+        V::Top,
+    )?;
+    let title_x = (xr.start - 8 - widest - 16).max(min_title_x);
+    text::draw_up(root, y.title, (title_x, (yr.start + yr.end) / 2), &desc_pen)?;
+    Ok(())
+}
+
 /// Draws a polyline of pixel points `width` pixels thick. Stroked one pixel wide and thickened by
 /// drawing offset copies: plotters fills wider strokes as polygons, which open holes where a path
 /// doubles back within a pixel — and dense step paths do that everywhere.
@@ -377,33 +479,12 @@ fn draw_on(root: &Area<'_>, data: &RunData, chart: &TimeChart) -> Result<(), Plo
         }
         None => y0,
     };
-    let mut ctx = ChartBuilder::on(root)
-        .margin_top(chart_top as u32)
-        .margin_left(MARGIN_LEFT as u32)
-        .margin_right(MARGIN_RIGHT as u32)
-        .margin_bottom(MARGIN_BOTTOM)
-        .x_label_area_size(X_LABEL_AREA)
-        .y_label_area_size(Y_LABEL_AREA)
-        .build_cartesian_2d(
-            TickedAxis {
-                coord: (0.0..length).into(),
-                ticks: x_ticks.clone(),
-            },
-            TickedAxis {
-                coord: (floor..y1).into(),
-                ticks: y_ticks.clone(),
-            },
-        )
-        .map_err(&err)?;
-    let blank = |_: &f64| String::new();
-    ctx.configure_mesh()
-        .x_label_formatter(&blank)
-        .y_label_formatter(&blank)
-        .bold_line_style(style::GRID)
-        .light_line_style(TRANSPARENT)
-        .axis_style(style::MUTED)
-        .draw()
-        .map_err(&err)?;
+    let mut ctx = grid_chart(
+        root,
+        (chart_top, MARGIN_LEFT, MARGIN_RIGHT),
+        (0.0..length, &x_ticks),
+        (floor..y1, &y_ticks),
+    )?;
 
     // Overlays under the data: shading first, so series stay fully visible on top.
     let seconds_per_px = length / f64::from(PLOT_RIGHT - PLOT_LEFT);
@@ -473,47 +554,22 @@ fn draw_on(root: &Area<'_>, data: &RunData, chart: &TimeChart) -> Result<(), Plo
     if let Some(s) = &strip {
         s.draw(root, ctx.backend_coord(&(0.0, y0)).1 + 1, xr.start - 8)?;
     }
-    let tick_pen = Pen::new(style::LABEL_SIZE, style::TEXT);
-    for &t in &x_ticks {
-        let (x, _) = ctx.backend_coord(&(t, y0));
-        text::draw(
-            root,
-            &clock.label(t, step),
-            (x, yr.end + 8),
-            &tick_pen,
-            H::Center,
-            V::Top,
-        )?;
-    }
-    let mut widest = 0;
-    for &t in &y_ticks {
-        let (_, y) = ctx.backend_coord(&(0.0, t));
-        let v = if log { 10f64.powf(t) } else { t };
-        let w = text::draw(
-            root,
-            &(chart.y_format)(v),
-            (xr.start - 8, y),
-            &tick_pen,
-            H::Right,
-            V::Center,
-        )?;
-        widest = widest.max(w);
-    }
-    let desc_pen = Pen::new(style::AXIS_DESC_SIZE, style::TEXT);
-    text::draw(
+    let axis_title = format!("Session time (local clock, UTC{})", info.utc_offset_label());
+    label_axes(
         root,
-        &format!("Session time (local clock, UTC{})", info.utc_offset_label()),
-        ((xr.start + xr.end) / 2, yr.end + 34),
-        &desc_pen,
-        H::Center,
-        V::Top,
-    )?;
-    let desc_x = (xr.start - 8 - widest - 16).max(MARGIN_LEFT + 2);
-    text::draw_up(
-        root,
-        &chart.y_desc,
-        (desc_x, (yr.start + yr.end) / 2),
-        &desc_pen,
+        &ctx,
+        (0.0, y0),
+        AxisLabels {
+            ticks: &x_ticks,
+            label: &|t| clock.label(t, step),
+            title: &axis_title,
+        },
+        AxisLabels {
+            ticks: &y_ticks,
+            label: &|t| (chart.y_format)(if log { 10f64.powf(t) } else { t }),
+            title: &chart.y_desc,
+        },
+        MARGIN_LEFT + 2,
     )?;
 
     if let Some(note) = &chart.note {

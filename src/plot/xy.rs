@@ -9,8 +9,7 @@ use plotters::prelude::*;
 use super::PlotError;
 use super::format;
 use super::frame::{
-    self, MARGIN_BOTTOM, MARGIN_RIGHT, MAX_Y_LABELS, TickedAxis, X_LABEL_AREA, Y_LABEL_AREA,
-    linear_ticks, log_ticks, stroke,
+    self, AxisLabels, MARGIN_RIGHT, MAX_Y_LABELS, Y_LABEL_AREA, linear_ticks, log_ticks, stroke,
 };
 use super::legend::{self, Swatch};
 use super::style;
@@ -152,33 +151,12 @@ fn draw_panel(root: &Area<'_>, panel: &Panel, cols: (i32, i32), top: i32) -> Res
     let err = frame::draw_error(Path::new(""));
     let ((x0, x1), x_ticks) = panel.x.layout(MAX_X_LABELS);
     let ((y0, y1), y_ticks) = panel.y.layout(MAX_Y_LABELS);
-    let mut ctx = ChartBuilder::on(root)
-        .margin_top(top as u32)
-        .margin_left(cols.0 as u32)
-        .margin_right((style::WIDTH as i32 - cols.1) as u32)
-        .margin_bottom(MARGIN_BOTTOM)
-        .x_label_area_size(X_LABEL_AREA)
-        .y_label_area_size(Y_LABEL_AREA)
-        .build_cartesian_2d(
-            TickedAxis {
-                coord: (x0..x1).into(),
-                ticks: x_ticks.clone(),
-            },
-            TickedAxis {
-                coord: (y0..y1).into(),
-                ticks: y_ticks.clone(),
-            },
-        )
-        .map_err(&err)?;
-    let blank = |_: &f64| String::new();
-    ctx.configure_mesh()
-        .x_label_formatter(&blank)
-        .y_label_formatter(&blank)
-        .bold_line_style(style::GRID)
-        .light_line_style(TRANSPARENT)
-        .axis_style(style::MUTED)
-        .draw()
-        .map_err(&err)?;
+    let mut ctx = frame::grid_chart(
+        root,
+        (top, cols.0, style::WIDTH as i32 - cols.1),
+        (x0..x1, &x_ticks),
+        (y0..y1, &y_ticks),
+    )?;
 
     let clamp_y = |v: f64| panel.y.to_axis(v).clamp(y0, y1);
     for &(b0, b1) in &panel.bands {
@@ -226,43 +204,23 @@ fn draw_panel(root: &Area<'_>, panel: &Panel, cols: (i32, i32), top: i32) -> Res
 
     // Tick labels and axis titles, as on the run charts.
     let (xr, yr) = ctx.plotting_area().get_pixel_range();
-    let tick_pen = Pen::new(style::LABEL_SIZE, style::TEXT);
     let label_x = labeller(&panel.x, &x_ticks);
     let label_y = labeller(&panel.y, &y_ticks);
-    for &t in &x_ticks {
-        let (x, _) = ctx.backend_coord(&(t, y0));
-        let label = label_x(t);
-        text::draw(root, &label, (x, yr.end + 8), &tick_pen, H::Center, V::Top)?;
-    }
-    let mut widest = 0;
-    for &t in &y_ticks {
-        let (_, y) = ctx.backend_coord(&(x0, t));
-        let label = label_y(t);
-        let w = text::draw(
-            root,
-            &label,
-            (xr.start - 8, y),
-            &tick_pen,
-            H::Right,
-            V::Center,
-        )?;
-        widest = widest.max(w);
-    }
-    let desc_pen = Pen::new(style::AXIS_DESC_SIZE, style::TEXT);
-    text::draw(
+    frame::label_axes(
         root,
-        &panel.x.desc,
-        ((xr.start + xr.end) / 2, yr.end + 34),
-        &desc_pen,
-        H::Center,
-        V::Top,
-    )?;
-    let desc_x = (xr.start - 8 - widest - 16).max(cols.0 + 2);
-    text::draw_up(
-        root,
-        &panel.y.desc,
-        (desc_x, (yr.start + yr.end) / 2),
-        &desc_pen,
+        &ctx,
+        (x0, y0),
+        AxisLabels {
+            ticks: &x_ticks,
+            label: &*label_x,
+            title: &panel.x.desc,
+        },
+        AxisLabels {
+            ticks: &y_ticks,
+            label: &*label_y,
+            title: &panel.y.desc,
+        },
+        cols.0 + 2,
     )?;
     if let Some(note) = &panel.note {
         let pen = Pen::new(16.0, style::MUTED);
