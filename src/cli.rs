@@ -11,6 +11,7 @@ use crate::output::{OutputError, ReadError};
 use crate::plot::{self, PlotError};
 use crate::run::RunError;
 use crate::run::{self, EventFilter, RunOptions, RunSummary};
+use crate::scenario::limits::DEFAULT_MAX_EVENTS;
 use crate::scenario::{self, ScenarioError};
 
 #[derive(Parser, Debug)]
@@ -58,6 +59,10 @@ pub enum Command {
         /// Skip the charts (RUN/plots/*.png) and the one-page report (RUN/report.html)
         #[arg(long)]
         no_plots: bool,
+        /// Stop (and publish nothing) past this many engine events; a scenario projected to need
+        /// more is refused before it starts. The baseline day has about a million.
+        #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
+        max_events: u64,
     },
     /// Draw the charts and the one-page report of a run: RUN/plots/*.png and RUN/report.html
     Plot {
@@ -85,6 +90,9 @@ pub enum Command {
         /// Output root directory
         #[arg(long, default_value = "output")]
         out: PathBuf,
+        /// The engine-event budget of each run (see `run --max-events`)
+        #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
+        max_events: u64,
     },
     /// Stylized facts of a run (or of a LOBSTER file), compared with real markets; writes
     /// RUN/facts.json, the comparison charts RUN/plots/facts_*.png and RUN/report.html
@@ -112,6 +120,15 @@ pub enum Command {
     Check {
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
+        /// Refuse scenarios projected to need more engine events than this (as `run` would)
+        #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
+        max_events: u64,
+    },
+    /// Check a run directory before trusting it: every file the manifest lists is there, has its
+    /// recorded sha256 and row count, and the Parquet files have the schema this version writes
+    Verify {
+        #[arg(required = true)]
+        runs: Vec<PathBuf>,
     },
 }
 
@@ -139,6 +156,8 @@ pub enum CliError {
     Facts(#[from] FactsError),
     #[error("{0}")]
     Plot(#[from] PlotError),
+    #[error("{0}")]
+    Read(#[from] ReadError),
     #[error("{bad} of {total} scenario files are invalid")]
     Invalid { bad: usize, total: usize },
     #[error("{0}")]
@@ -151,16 +170,16 @@ impl CliError {
         match self {
             CliError::Scenario(_) | CliError::Invalid { .. } | CliError::BadArgument(_) => 2,
             CliError::Run(RunError::Interrupted(_)) => 130,
-            // Unreadable or malformed input files are the user's to fix.
-            CliError::Facts(
-                FactsError::Io { .. }
-                | FactsError::Csv { .. }
-                | FactsError::Manifest { .. }
-                | FactsError::Read(
-                    ReadError::Io { .. } | ReadError::Json { .. } | ReadError::Manifest { .. },
-                ),
-            ) => 2,
-            CliError::Output(_) | CliError::Run(_) | CliError::Facts(_) | CliError::Plot(_) => 1,
+            CliError::Run(RunError::Budget(_)) => 2,
+            // Missing, unreadable, malformed, corrupted or foreign input files are the user's to
+            // fix; only failures to write (and internal errors) are 1.
+            CliError::Read(_) | CliError::Plot(PlotError::Read(_)) => 2,
+            CliError::Facts(e) => match e {
+                FactsError::Json { .. } => 1,
+                FactsError::Interrupted => 130,
+                _ => 2,
+            },
+            CliError::Output(_) | CliError::Run(_) | CliError::Plot(_) => 1,
         }
     }
 }
@@ -169,8 +188,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     // Ctrl-C asks runs to stop at their next check; they then publish nothing (no half-written run
     // looks complete) and the command exits 130. Finished sweep runs are kept, so a rerun resumes.
-    let _ =
-        ctrlc::set_handler(|| run::INTERRUPTED.store(true, std::sync::atomic::Ordering::Relaxed));
+    let _ = ctrlc::set_handler(crate::interrupt::request);
     let result = match cli.command {
         Command::Run {
             scenario,
@@ -181,6 +199,7 @@ pub fn main() -> ExitCode {
             quiet,
             json,
             no_plots,
+            max_events,
         } => {
             let filter = if no_events {
                 EventFilter::DropAll
@@ -191,17 +210,18 @@ pub fn main() -> ExitCode {
             };
             let opts = RunOptions {
                 seed,
-                out_root: out,
-                partitions: Vec::new(),
+                max_events,
+                ..RunOptions::new(out)
             };
             let progress = !quiet && !json && std::io::stderr().is_terminal();
-            run::run_file(&scenario, &filter, &opts, progress)
-                .and_then(|s| {
-                    // Charts come after the run is published: the data is complete whatever happens here.
+            run::stage_file(&scenario, &filter, &opts, progress)
+                .and_then(|staged| {
+                    // Charts and the report are drawn into the staging folder, so the run is
+                    // published whole or not at all.
                     if !no_plots {
-                        plot::write_report(&s.dir)?;
+                        plot::write_report(staged.path())?;
                     }
-                    Ok(s)
+                    Ok(staged.publish()?)
                 })
                 .map(|s| {
                     if json {
@@ -214,8 +234,18 @@ pub fn main() -> ExitCode {
                     }
                 })
         }
-        Command::Check { scenarios } => check(&scenarios),
+        Command::Check {
+            scenarios,
+            max_events,
+        } => check(&scenarios, max_events),
+        Command::Verify { runs } => runs.iter().try_for_each(|run| {
+            let report = crate::output::verify::verify_run(run)?;
+            println!("ok  {}: {report}", run.display());
+            Ok(())
+        }),
         Command::Plot { runs } => runs.iter().try_for_each(|run| {
+            crate::output::verify::verify_run(run)?;
+            interrupted()?;
             let report = plot::write_report(run)?;
             println!(
                 "wrote {} and {}",
@@ -231,9 +261,10 @@ pub fn main() -> ExitCode {
         } => facts(&target, &reference, no_plots),
         Command::Export(ExportCommand::Lobster { run, out }) => {
             let out = out.unwrap_or_else(|| run.join("lobster"));
-            crate::facts::export_lobster(&run, &out)
-                .map(|(m, o)| println!("wrote {}\n      {}", m.display(), o.display()))
+            crate::output::verify::verify_run(&run)
                 .map_err(CliError::from)
+                .and_then(|_| Ok(crate::facts::export_lobster(&run, &out)?))
+                .map(|(m, o)| println!("wrote {}\n      {}", m.display(), o.display()))
         }
         Command::Sweep {
             scenario,
@@ -242,7 +273,8 @@ pub fn main() -> ExitCode {
             jobs,
             shard,
             out,
-        } => sweep(&scenario, &seeds, &sets, jobs, shard, out),
+            max_events,
+        } => sweep(&scenario, &seeds, &sets, jobs, shard, out, max_events),
         Command::Scenarios { dir } => list(&dir),
     };
     match result {
@@ -258,10 +290,15 @@ pub fn main() -> ExitCode {
 /// embeds them (the report is rewritten because it shows `facts.json`, which has just changed). A
 /// LOBSTER target has no directory of its own to draw into, so it gets the table only.
 fn facts(target: &Path, reference: &[PathBuf], no_plots: bool) -> Result<(), CliError> {
+    if target.is_dir() {
+        crate::output::verify::verify_run(target)?;
+    }
     let outcome = crate::facts::facts_command(target, reference)?;
     print!("{}", outcome.text());
     if let Some(dir) = outcome.run_dir.as_deref().filter(|_| !no_plots) {
+        interrupted()?;
         plot::render_facts(dir, &outcome.ours, &outcome.references)?;
+        interrupted()?;
         let report = plot::write_report(dir)?;
         println!(
             "\ncharts: {}/facts_*.png\nreport: {}",
@@ -272,12 +309,15 @@ fn facts(target: &Path, reference: &[PathBuf], no_plots: bool) -> Result<(), Cli
     Ok(())
 }
 
-fn check(paths: &[PathBuf]) -> Result<(), CliError> {
+fn check(paths: &[PathBuf], max_events: u64) -> Result<(), CliError> {
     let mut bad = 0;
     for path in paths {
-        match scenario::load(path) {
+        interrupted()?;
+        let loaded =
+            scenario::load(path).and_then(|s| scenario::budget::check(&s, max_events).map(|()| s));
+        match loaded {
             Ok(s) => {
-                let agents: u32 = s.agents.iter().map(|g| g.count).sum();
+                let agents: u64 = s.agents.iter().map(|g| u64::from(g.count)).sum();
                 let abuse = match s.abuse.len() {
                     0 => String::new(),
                     n => format!(", {n} abuse typologies"),
@@ -305,6 +345,16 @@ fn check(paths: &[PathBuf]) -> Result<(), CliError> {
     }
 }
 
+/// Ctrl-C honoured between the steps of a command: exit 130 with nothing (more) published.
+fn interrupted() -> Result<(), CliError> {
+    if crate::interrupt::requested() {
+        return Err(CliError::Run(RunError::Interrupted(
+            "stopped by Ctrl-C".into(),
+        )));
+    }
+    Ok(())
+}
+
 fn sweep(
     scenario: &Path,
     seeds: &str,
@@ -312,6 +362,7 @@ fn sweep(
     jobs: Option<usize>,
     shard: Option<String>,
     out: PathBuf,
+    max_events: u64,
 ) -> Result<(), CliError> {
     use crate::run::grid::Override;
     use crate::run::sweep::{self, SweepOptions};
@@ -330,9 +381,17 @@ fn sweep(
             .map_err(CliError::BadArgument)?,
         out_root: out,
         progress: std::io::stderr().is_terminal(),
+        max_events,
     };
     let started = std::time::Instant::now();
     let r = sweep::sweep(scenario, &opts)?;
+    if r.replaced > 0 {
+        eprintln!(
+            "note: {} existing runs were made from another version of {} (or of marketsim) and were made again",
+            r.replaced,
+            scenario.display()
+        );
+    }
     println!(
         "sweep: {} runs ({} run now, {} already complete) in {:.1} s; summary: {}",
         r.total,

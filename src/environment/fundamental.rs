@@ -50,6 +50,9 @@ impl FundamentalPath {
         floor: f64,
     ) -> Self {
         let rng = &mut rng::stream(seed, Domain::Fundamental, 0);
+        // News may move the value 100x (`scenario::limits::MAX_NEWS_FACTOR`); this leaves room for
+        // the diffusion on top, and stops a value at infinity whatever the parameters.
+        let ceiling = params.mean * 1e4;
         let step = Nanos(params.step.0.max(1));
         let n = (session_length.0 / step.0) as usize + 1;
         let dt = step.as_secs_f64();
@@ -67,7 +70,9 @@ impl FundamentalPath {
                 .iter()
                 .filter(|w| w.0 <= t && t < w.1)
                 .map(|w| w.2)
-                .product()
+                .product::<f64>()
+                // Overlapping regimes multiply; past 1000x the value would leave any price range.
+                .min(1_000.0)
         };
 
         let mut pending = shocks.news.iter().peekable();
@@ -91,7 +96,8 @@ impl FundamentalPath {
                 x *= 1.0 + n.jump;
                 mean *= 1.0 + n.jump;
             }
-            x = x.max(floor);
+            // Bounded on both sides, so no combination of shocks can reach zero or infinity.
+            x = x.clamp(floor, ceiling);
             values.push(x);
         }
         FundamentalPath {

@@ -51,6 +51,9 @@ pub fn facts_of_lobster(
 
 /// Facts of a LOBSTER message file, its orderbook file found by name, at [`LOBSTER_TICK_SIZE`].
 fn facts_of_lobster_message(message_csv: &Path) -> Result<Facts, FactsError> {
+    // A missing or unreadable file is told as such before its name is judged.
+    crate::input_file::open_regular(message_csv)
+        .map_err(|e| FactsError::io(message_csv, "open", e))?;
     let orderbook = lobster::orderbook_path_for(message_csv)?;
     facts_of_lobster(message_csv, &orderbook, LOBSTER_TICK_SIZE)
 }
@@ -93,6 +96,9 @@ impl FactsOutcome {
 pub fn facts_command(target: &Path, reference: &[PathBuf]) -> Result<FactsOutcome, FactsError> {
     let (ours, run_dir) = if target.is_dir() {
         let facts = facts_of_run(target)?;
+        if crate::interrupt::requested() {
+            return Err(FactsError::Interrupted);
+        }
         write_facts_json(target, &facts)?;
         (facts, Some(target.to_path_buf()))
     } else {

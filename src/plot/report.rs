@@ -36,6 +36,7 @@ pub fn write_report(run_dir: &Path) -> Result<PathBuf, PlotError> {
     if CHARTS.iter().any(|c| !plots.join(c.file).is_file()) {
         super::render(run_dir, &data)?;
     }
+    crate::interrupt::pause_point("charts");
     let mut images = Vec::with_capacity(CHARTS.len());
     for c in &CHARTS {
         let path = plots.join(c.file);
@@ -64,9 +65,16 @@ pub fn write_report(run_dir: &Path) -> Result<PathBuf, PlotError> {
     );
 
     let path = run_dir.join(REPORT_FILE);
-    let tmp = run_dir.join(format!(".{REPORT_FILE}.tmp"));
-    fs::write(&tmp, html).map_err(|e| PlotError::io(&tmp, "write", e))?;
-    fs::rename(&tmp, &path).map_err(|e| PlotError::io(&path, "rename into place", e))?;
+    let tmp = run_dir.join(format!(".{REPORT_FILE}.tmp-{}", std::process::id()));
+    let written = fs::write(&tmp, html)
+        .map_err(|e| PlotError::io(&tmp, "write", e))
+        .and_then(|()| {
+            fs::rename(&tmp, &path).map_err(|e| PlotError::io(&path, "rename into place", e))
+        });
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    written?;
     Ok(path)
 }
 

@@ -72,12 +72,41 @@ pub fn points(overrides: &[Override]) -> Vec<Point> {
     })
 }
 
-/// How a value is written in a partition directory name and the summary table.
+/// How a value is written in a partition directory name and the summary table: its text, through
+/// the one rule for path components (no separators, no `..`, no spaces, not hidden).
 pub fn display(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.replace(['/', '\\', '='], "_"),
+    let text = match v {
+        Value::String(s) => s.clone(),
         other => other.to_string(),
+    };
+    crate::scenario::limits::path_component(&text.replace('=', "_"))
+}
+
+/// Refuses grids whose runs would collide or mislead: a path given twice (the later would silently
+/// win for both partition folders), a value listed twice, or two values that name one folder
+/// (`0.01` and `1e-2` stay apart, but `a/b` and `a_b` would share `a_b`).
+pub fn check_distinct(overrides: &[Override]) -> Result<(), String> {
+    for (i, o) in overrides.iter().enumerate() {
+        if overrides[..i].iter().any(|p| p.path == o.path) {
+            return Err(format!(
+                "--set {}: given twice; list every value in one --set, e.g. {}=1,2,3",
+                o.path, o.path
+            ));
+        }
+        let mut seen: Vec<(String, &Value)> = Vec::new();
+        for v in &o.values {
+            let folder = display(v);
+            if let Some((_, first)) = seen.iter().find(|(f, _)| *f == folder) {
+                return Err(format!(
+                    "--set {}: the values {first} and {v} would both be written to {}={folder}; list each value once",
+                    o.path,
+                    o.partition_key()
+                ));
+            }
+            seen.push((folder, v));
+        }
     }
+    Ok(())
 }
 
 /// The scenario text with the point's values set.
