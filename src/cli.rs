@@ -174,6 +174,7 @@ impl CliError {
             // Missing, unreadable, malformed, corrupted or foreign input files are the user's to
             // fix; only failures to write (and internal errors) are 1.
             CliError::Read(_) | CliError::Plot(PlotError::Read(_)) => 2,
+            CliError::Plot(PlotError::Interrupted) => 130,
             CliError::Facts(e) => match e {
                 FactsError::Json { .. } => 1,
                 FactsError::Interrupted => 130,

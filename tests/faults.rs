@@ -271,3 +271,64 @@ fn a_read_only_output_folder_is_a_clear_error() {
     assert_eq!(o.status.code(), Some(1), "{e}");
     assert!(e.contains("ro/") && e.contains("Read-only"), "{e}");
 }
+
+#[test]
+fn ctrl_c_stops_plot_and_facts_before_they_publish_anything() {
+    let tmp = scenario_dir();
+    let o = bin()
+        .args(["run", "q.toml", "--out", "out", "--no-plots", "--quiet"])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let run = tmp.path().join("out/quick/seed=7");
+    let r = run.to_str().unwrap();
+    assert_eq!(
+        stop_at(tmp.path(), &["plot", r], "charts", "-INT"),
+        Some(130)
+    );
+    assert!(!run.join("report.html").exists(), "no report after Ctrl-C");
+    assert_eq!(
+        stop_at(tmp.path(), &["facts", r], "facts_computed", "-INT"),
+        Some(130)
+    );
+    assert!(
+        !run.join("facts.json").exists(),
+        "no facts.json after Ctrl-C"
+    );
+    let hidden: Vec<_> = fs::read_dir(&run)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(hidden.is_empty(), "no scratch files left: {hidden:?}");
+}
+
+#[test]
+fn runs_sharing_an_output_folder_do_not_trip_over_each_other() {
+    let tmp = scenario_dir();
+    let children: Vec<_> = (1..=4)
+        .map(|seed| {
+            bin()
+                .args([
+                    "run",
+                    "q.toml",
+                    "--out",
+                    "out",
+                    "--quiet",
+                    "--seed",
+                    &seed.to_string(),
+                ])
+                .current_dir(tmp.path())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut c in children {
+        assert!(c.wait().unwrap().success());
+    }
+    for seed in 1..=4 {
+        let run = tmp.path().join(format!("out/quick/seed={seed}"));
+        assert!(run.join("report.html").is_file() && run.join("plots/price.png").is_file());
+    }
+}

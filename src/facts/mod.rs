@@ -96,6 +96,7 @@ impl FactsOutcome {
 pub fn facts_command(target: &Path, reference: &[PathBuf]) -> Result<FactsOutcome, FactsError> {
     let (ours, run_dir) = if target.is_dir() {
         let facts = facts_of_run(target)?;
+        crate::interrupt::pause_point("facts_computed");
         if crate::interrupt::requested() {
             return Err(FactsError::Interrupted);
         }

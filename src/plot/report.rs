@@ -37,6 +37,9 @@ pub fn write_report(run_dir: &Path) -> Result<PathBuf, PlotError> {
         super::render(run_dir, &data)?;
     }
     crate::interrupt::pause_point("charts");
+    if crate::interrupt::requested() {
+        return Err(PlotError::Interrupted);
+    }
     let mut images = Vec::with_capacity(CHARTS.len());
     for c in &CHARTS {
         let path = plots.join(c.file);

@@ -57,7 +57,15 @@ pub fn projected(s: &Scenario) -> Vec<Work> {
             }
         })
         .collect();
+    let agents: f64 = s.agents.iter().map(|g| f64::from(g.count)).sum();
     for (i, e) in s.events.iter().enumerate() {
+        // Every agent that reads news is woken by each headline, and reacts.
+        if let EventKind::News { .. } = e.kind {
+            work.push(Work {
+                field: format!("events[{i}]"),
+                events: agents * (1.0 + EVENTS_PER_REQUEST),
+            });
+        }
         if let EventKind::FlashCrash {
             duration, interval, ..
         } = &e.kind

@@ -30,6 +30,11 @@ use toml::de::{DeTable, Deserializer};
 
 pub use clock::{days_from_civil, format_clock, parse_clock, parse_date, parse_utc_offset};
 pub use duration::{format_duration, parse_duration};
+
+/// The longest duration a scenario can give (a week): an upper bound on every delay it sets.
+pub fn duration_limit() -> crate::types::Nanos {
+    duration::MAX_DURATION
+}
 pub use error::ScenarioError;
 pub use model::{
     Abuse, AbuseAmount, AgentGroup, Compression, Event, EventKind, Fundamental, LabelsConfig,
