@@ -78,7 +78,7 @@ pub enum Command {
         #[arg(long, default_value = "1..10")]
         seeds: String,
         /// Parameter values to sweep, PATH=V1,V2 (repeatable: the grid is their product); e.g.
-        /// agents.noise.count=500,1000 or events.crash.size=100000,300000
+        /// agents.noise.count=500,1000 or events.flash_crash.size=100000,300000
         #[arg(long = "set", value_name = "PATH=V1,V2")]
         sets: Vec<String>,
         /// Worker threads (default: one per core)
@@ -186,7 +186,18 @@ impl CliError {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let hint = typo_hint(&e);
+            let code = e.exit_code();
+            let _ = e.print();
+            if let Some(hint) = hint {
+                eprintln!("{hint}");
+            }
+            return ExitCode::from(code as u8);
+        }
+    };
     // Ctrl-C asks runs to stop at their next check; they then publish nothing (no half-written run
     // looks complete) and the command exits 130. Finished sweep runs are kept, so a rerun resumes.
     let _ = ctrlc::set_handler(crate::interrupt::request);
@@ -344,6 +355,36 @@ fn check(paths: &[PathBuf], max_events: u64) -> Result<(), CliError> {
             total: paths.len(),
         }),
     }
+}
+
+/// clap suggests a subcommand only above a similarity threshold that misses swapped letters
+/// (`rnu`, `chcek`): those get a suggestion here.
+fn typo_hint(e: &clap::Error) -> Option<String> {
+    use clap::CommandFactory;
+    if e.kind() != clap::error::ErrorKind::InvalidSubcommand {
+        return None;
+    }
+    let given = match e.get(clap::error::ContextKind::InvalidSubcommand) {
+        Some(clap::error::ContextValue::String(s)) => s.clone(),
+        _ => return None,
+    };
+    if e.get(clap::error::ContextKind::SuggestedSubcommand)
+        .is_some()
+    {
+        return None;
+    }
+    let swapped = |a: &str, b: &str| {
+        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        a.len() == b.len() && {
+            let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+            matches!(diff.as_slice(), [i, j] if j == &(i + 1) && a[*i] == b[*j] && a[*j] == b[*i])
+        }
+    };
+    Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .find(|name| swapped(name, &given))
+        .map(|name| format!("\n  tip: did you mean `{name}`?"))
 }
 
 /// Ctrl-C honoured between the steps of a command: exit 130 with nothing (more) published.

@@ -231,7 +231,7 @@ fn wrong_value_type() {
         11,
         13,
         "market.tick_size",
-        "invalid type: string \"0.01\", expected f64",
+        "expected a number, got string \"0.01\" (write it without quotes)",
     );
 }
 
@@ -547,7 +547,7 @@ fn latency_spike_agent_families() {
         18,
         11,
         "events[0].agents[0]",
-        "invalid type: integer `3`, expected a string",
+        "expected a string, got integer `3`",
     );
 }
 
@@ -572,7 +572,7 @@ fn news_delay_families() {
         17,
         9,
         "events[0].delay",
-        "invalid type: string \"30s\", expected a table of agent family = delay",
+        "expected a table of agent family = delay, like { value = \"30s\" }, got string \"30s\"",
     );
     let e = err(&news("{ value = \"-1s\" }"));
     check(
@@ -833,7 +833,7 @@ fn bad_duration_string() {
         16,
         17,
         "agents[0].wake_interval",
-        "invalid type: integer `60`, expected a duration",
+        "expected a duration like \"90s\"",
     );
     let e = err(&with(
         "[[agents]]\ntype = \"noise\"\ncount = 3\nwake_interval = \"0s\"\n",
@@ -1263,7 +1263,7 @@ fn session_activity_profiles() {
         8,
         12,
         "session.activity",
-        "invalid type: integer `3`, expected a profile name",
+        "expected a profile name (\"flat\" or \"u_shape\") or a list of rate multipliers, got integer `3`",
     );
 }
 
