@@ -71,29 +71,7 @@ pub enum Command {
         runs: Vec<PathBuf>,
     },
     /// Run a scenario over many seeds and parameter values in parallel, resumably
-    Sweep {
-        /// Scenario file
-        scenario: PathBuf,
-        /// Seeds: a range `1..1000` (inclusive), a seed, or a list `1,5,9`
-        #[arg(long, default_value = "1..10")]
-        seeds: String,
-        /// Parameter values to sweep, PATH=V1,V2 (repeatable: the grid is their product); e.g.
-        /// agents.noise.count=500,1000 or events.flash_crash.size=100000,300000
-        #[arg(long = "set", value_name = "PATH=V1,V2")]
-        sets: Vec<String>,
-        /// Worker threads (default: one per core)
-        #[arg(long)]
-        jobs: Option<usize>,
-        /// Run only shard i of n (i from 0): every n-th run, for Slurm arrays and Kubernetes indexed jobs
-        #[arg(long, value_name = "I/N")]
-        shard: Option<String>,
-        /// Output root directory
-        #[arg(long, default_value = "output")]
-        out: PathBuf,
-        /// The engine-event budget of each run (see `run --max-events`)
-        #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
-        max_events: u64,
-    },
+    Sweep(SweepArgs),
     /// Stylized facts of a run (or of a LOBSTER file), compared with real markets; writes
     /// RUN/facts.json, the comparison charts RUN/plots/facts_*.png and RUN/report.html
     Facts {
@@ -130,6 +108,36 @@ pub enum Command {
         #[arg(required = true)]
         runs: Vec<PathBuf>,
     },
+}
+
+/// The `sweep` command's arguments.
+#[derive(clap::Args, Debug)]
+pub struct SweepArgs {
+    /// Scenario file
+    scenario: PathBuf,
+    /// Seeds: a range `1..1000` (inclusive), a seed, or a list `1,5,9`
+    #[arg(long, default_value = "1..10")]
+    seeds: String,
+    /// Parameter values to sweep, PATH=V1,V2 (repeatable: the grid is their product); e.g.
+    /// agents.noise.count=500,1000 or events.flash_crash.size=100000,300000
+    #[arg(long = "set", value_name = "PATH=V1,V2")]
+    sets: Vec<String>,
+    /// Worker threads (default: one per core)
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Run only shard i of n (i from 0): every n-th run, for Slurm arrays and Kubernetes indexed jobs
+    #[arg(long, value_name = "I/N")]
+    shard: Option<String>,
+    /// Output root directory
+    #[arg(long, default_value = "output")]
+    out: PathBuf,
+    /// The engine-event budget of each run (see `run --max-events`)
+    #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
+    max_events: u64,
+    /// Also draw each run's charts and report (RUN/plots, RUN/report.html); off by default, since
+    /// a sweep of a thousand days is read as data, and charts cost time and space per run
+    #[arg(long)]
+    plots: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -233,7 +241,15 @@ pub fn main() -> ExitCode {
                     if !no_plots {
                         plot::write_report(staged.path())?;
                     }
-                    Ok(staged.publish()?)
+                    let replaced = staged.summary.dir.is_dir();
+                    let summary = staged.publish()?;
+                    if replaced && !quiet && !json {
+                        eprintln!(
+                            "note: replaced the previous run in {} (with anything made from it there: facts.json, lobster/)",
+                            summary.dir.display()
+                        );
+                    }
+                    Ok(summary)
                 })
                 .map(|s| {
                     if json {
@@ -278,15 +294,7 @@ pub fn main() -> ExitCode {
                 .and_then(|_| Ok(crate::facts::export_lobster(&run, &out)?))
                 .map(|(m, o)| println!("wrote {}\n      {}", m.display(), o.display()))
         }
-        Command::Sweep {
-            scenario,
-            seeds,
-            sets,
-            jobs,
-            shard,
-            out,
-            max_events,
-        } => sweep(&scenario, &seeds, &sets, jobs, shard, out, max_events),
+        Command::Sweep(args) => sweep(&args),
         Command::Scenarios { dir } => list(&dir),
     };
     match result {
@@ -397,15 +405,17 @@ fn interrupted() -> Result<(), CliError> {
     Ok(())
 }
 
-fn sweep(
-    scenario: &Path,
-    seeds: &str,
-    sets: &[String],
-    jobs: Option<usize>,
-    shard: Option<String>,
-    out: PathBuf,
-    max_events: u64,
-) -> Result<(), CliError> {
+fn sweep(args: &SweepArgs) -> Result<(), CliError> {
+    let SweepArgs {
+        scenario,
+        seeds,
+        sets,
+        jobs,
+        shard,
+        out,
+        max_events,
+        plots,
+    } = args;
     use crate::run::grid::Override;
     use crate::run::sweep::{self, SweepOptions};
     let opts = SweepOptions {
@@ -415,15 +425,16 @@ fn sweep(
             .map(|s| Override::parse(s))
             .collect::<Result<_, _>>()
             .map_err(CliError::BadArgument)?,
-        jobs,
+        jobs: *jobs,
         shard: shard
             .as_deref()
             .map(sweep::parse_shard)
             .transpose()
             .map_err(CliError::BadArgument)?,
-        out_root: out,
+        out_root: out.clone(),
         progress: std::io::stderr().is_terminal(),
-        max_events,
+        max_events: *max_events,
+        report: plots.then_some(draw_report as sweep::Decorate),
     };
     let started = std::time::Instant::now();
     let r = sweep::sweep(scenario, &opts)?;
@@ -443,6 +454,13 @@ fn sweep(
         r.summary.display()
     );
     Ok(())
+}
+
+/// What `sweep --plots` draws into each run before it is published.
+fn draw_report(dir: &Path) -> Result<(), String> {
+    plot::write_report(dir)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 fn list(dir: &Path) -> Result<(), CliError> {
@@ -481,6 +499,30 @@ fn list(dir: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Typologies that got fewer episodes than the scenario asked for (an actor's previous episode ran
+/// long, or the day had no room): said plainly, since a training set silently one short misleads.
+fn abuse_shortfalls(abuse: &serde_json::Value) -> Vec<String> {
+    let Some(per) = abuse.get("typologies").and_then(|t| t.as_object()) else {
+        return Vec::new();
+    };
+    per.iter()
+        .filter_map(|(typology, v)| {
+            let asked: u64 = v
+                .get("requested")?
+                .as_array()?
+                .iter()
+                .filter_map(|r| r.get("episodes").and_then(|e| e.as_u64()))
+                .sum();
+            let got = v.get("episodes")?.as_u64()?;
+            (asked > got).then(|| {
+                format!(
+                    "{typology}: {got} of the {asked} requested episodes ran (the others found no room in the day; see labels/episodes.parquet)"
+                )
+            })
+        })
+        .collect()
+}
+
 fn print_summary(s: &RunSummary) {
     let e = &s.engine;
     let x = &s.exchange;
@@ -513,6 +555,9 @@ fn print_summary(s: &RunSummary) {
             100.0 * (close / s.open_price - 1.0)
         ),
         None => println!("  price: {:.4} at the open, no trades", s.open_price),
+    }
+    for warning in abuse_shortfalls(&s.abuse) {
+        println!("  note: {warning}");
     }
     println!("  output: {}", s.dir.display());
     let report = s.dir.join(plot::REPORT_FILE);

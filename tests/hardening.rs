@@ -567,3 +567,41 @@ fn verify_accepts_an_intact_run() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("sha256"), "{}", stdout(&o));
 }
+
+#[test]
+fn sweep_runs_have_charts_only_when_asked() {
+    let (o, tmp) = with_file(QUICK, &["sweep", "{}", "--seeds", "1", "--out", "a"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!tmp.path().join("a/quick/seed=1/report.html").exists());
+    let o = marketsim(
+        &["sweep", "q.toml", "--seeds", "1", "--out", "b", "--plots"],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(tmp.path().join("b/quick/seed=1/report.html").is_file());
+    assert!(tmp.path().join("b/quick/seed=1/plots/price.png").is_file());
+}
+
+#[test]
+fn rerunning_a_run_says_what_it_replaced() {
+    let (_, tmp) = with_file(QUICK, &["run", "{}", "--out", "out", "--no-plots"]);
+    let o = marketsim(&["run", "q.toml", "--out", "out", "--no-plots"], tmp.path());
+    assert!(o.status.success());
+    assert!(
+        stderr(&o).contains("replaced the previous run"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_run_short_of_its_requested_episodes_says_so() {
+    let text = format!("{QUICK}\n[[abuse]]\ntypology = \"spoofing\"\nepisodes = 50\n");
+    let (o, _t) = with_file(&text, &["run", "{}", "--out", "out", "--no-plots"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("requested episodes ran"),
+        "{}",
+        stdout(&o)
+    );
+}

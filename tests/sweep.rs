@@ -18,6 +18,7 @@ fn options(out: &Path) -> SweepOptions {
         out_root: out.to_path_buf(),
         progress: false,
         max_events: marketsim::scenario::limits::DEFAULT_MAX_EVENTS,
+        report: None,
     }
 }
 

@@ -361,7 +361,12 @@ fn render_html(data: &RunData, h: &Headline, images: &[String], facts: &Facts) -
     o.push_str("<h2>Stylized facts</h2>\n");
     match &facts.json {
         None => {
-            let _ = writeln!(o, "<p class=\"none\">No {FACTS_FILE} in this run.</p>");
+            let _ = writeln!(
+                o,
+                "<p class=\"none\">No {FACTS_FILE} in this run yet: <code>marketsim facts RUN --reference \
+                 AAPL_..._message_1.csv AMZN_..._message_1.csv</code> computes the stylized facts beside real \
+                 days and redraws this report.</p>"
+            );
         }
         Some(Value::Object(map)) => {
             o.push_str("<table>\n<tr><th>fact</th><th>value</th></tr>\n");

@@ -170,6 +170,9 @@ pub enum RunError {
     /// Stopped by Ctrl-C; says what was (not) written.
     #[error("interrupted: {0}")]
     Interrupted(String),
+    /// Drawing the charts and report of a run failed (nothing of it was published).
+    #[error("charts and report: {0}")]
+    Report(String),
     /// The scenario asks for more work than the event budget allows.
     #[error("{0}")]
     Budget(#[from] scenario::ScenarioError),

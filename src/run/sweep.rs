@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use super::grid::{self, Override, Point};
-use super::{INTERRUPTED, RunError, RunOptions, run, run_dir};
+use super::{INTERRUPTED, RunError, RunOptions, run_dir, stage};
 use crate::cli::CliError;
 use crate::output::{self, MANIFEST_FILE, OutputError, WriterConfig};
 use crate::scenario::{self, Scenario};
@@ -36,7 +36,13 @@ pub struct SweepOptions {
     pub progress: bool,
     /// Each run's engine-event budget.
     pub max_events: u64,
+    /// Drawn into each run's staging folder before it is published (the CLI's charts and report,
+    /// which live above this layer); `None`: data only.
+    pub report: Option<Decorate>,
 }
+
+/// Adds files to a finished run before it is published; the error is told as the run's.
+pub type Decorate = fn(&Path) -> Result<(), String>;
 
 #[derive(Clone, Debug, Default)]
 pub struct SweepReport {
@@ -205,7 +211,11 @@ pub fn sweep(path: &Path, opts: &SweepOptions) -> Result<SweepReport, CliError> 
                     if dir.join(MANIFEST_FILE).is_file() {
                         replaced.fetch_add(1, Ordering::Relaxed);
                     }
-                    run(&job.scenario, &job.opts)?;
+                    let staged = stage(&job.scenario, &job.opts, false)?;
+                    if let Some(draw) = opts.report {
+                        draw(staged.path()).map_err(RunError::Report)?;
+                    }
+                    staged.publish()?;
                     true
                 };
                 bar.inc(1);
