@@ -499,6 +499,32 @@ fn list(dir: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Typologies with episodes that one of the train / validation / test windows lacks: a detector
+/// evaluated there never sees them. One line for all, since splits are by time and a low-prevalence
+/// day has several such gaps.
+fn split_gaps(abuse: &serde_json::Value) -> Option<String> {
+    let per = abuse.get("typologies")?.as_object()?;
+    let gaps: Vec<String> = per
+        .iter()
+        .filter_map(|(typology, v)| {
+            let splits = v.get("splits")?.as_object()?;
+            let missing: Vec<&str> = splits
+                .iter()
+                .filter(|(_, n)| n.as_u64() == Some(0))
+                .map(|(name, _)| name.as_str())
+                .collect();
+            (v.get("episodes")?.as_u64()? > 0 && !missing.is_empty())
+                .then(|| format!("{typology} ({})", missing.join(", ")))
+        })
+        .collect();
+    (!gaps.is_empty()).then(|| {
+        format!(
+            "splits without an episode of a typology (splits are by time; more episodes or another [labels] split fill them): {}",
+            gaps.join(", ")
+        )
+    })
+}
+
 /// Typologies that got fewer episodes than the scenario asked for (an actor's previous episode ran
 /// long, or the day had no room): said plainly, since a training set silently one short misleads.
 fn abuse_shortfalls(abuse: &serde_json::Value) -> Vec<String> {
@@ -556,7 +582,10 @@ fn print_summary(s: &RunSummary) {
         ),
         None => println!("  price: {:.4} at the open, no trades", s.open_price),
     }
-    for warning in abuse_shortfalls(&s.abuse) {
+    for warning in abuse_shortfalls(&s.abuse)
+        .into_iter()
+        .chain(split_gaps(&s.abuse))
+    {
         println!("  note: {warning}");
     }
     println!("  output: {}", s.dir.display());
