@@ -29,6 +29,7 @@ mod strip;
 mod style;
 mod text;
 mod xy;
+mod zoom;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -36,6 +36,16 @@ pub fn write_report(run_dir: &Path) -> Result<PathBuf, PlotError> {
     if CHARTS.iter().any(|c| !plots.join(c.file).is_file()) {
         super::render(run_dir, &data)?;
     }
+    let mut zooms = Vec::new();
+    for (z, path) in super::zoom::render(run_dir, &data)? {
+        let bytes = fs::read(&path).map_err(|e| PlotError::io(&path, "read", e))?;
+        let caption = format!("Zoom on {}", z.label);
+        zooms.push((
+            z.file,
+            caption,
+            base64::engine::general_purpose::STANDARD.encode(bytes),
+        ));
+    }
     crate::interrupt::pause_point("charts");
     if crate::interrupt::requested() {
         return Err(PlotError::Interrupted);
@@ -61,6 +71,7 @@ pub fn write_report(run_dir: &Path) -> Result<PathBuf, PlotError> {
         &data,
         &stats::headline(&data),
         &images,
+        &zooms,
         &Facts {
             json: facts,
             images: facts_images,
@@ -139,7 +150,13 @@ figcaption{font-size:13px;color:#555;padding:6px 4px 0}
 footer{margin-top:30px;font-size:12px;color:#777}
 ";
 
-fn render_html(data: &RunData, h: &Headline, images: &[String], facts: &Facts) -> String {
+fn render_html(
+    data: &RunData,
+    h: &Headline,
+    images: &[String],
+    zooms: &[(String, String, String)],
+    facts: &Facts,
+) -> String {
     let info = &data.info;
     let clock = SessionClock::new(info);
     let decimals = format::tick_decimals(info.tick_size);
@@ -404,6 +421,16 @@ fn render_html(data: &RunData, h: &Headline, images: &[String], facts: &Facts) -
     o.push_str("<h2>Charts</h2>\n");
     for (c, b64) in CHARTS.iter().zip(images) {
         figure(&mut o, c.file, c.caption, b64);
+    }
+    if !zooms.is_empty() {
+        o.push_str(
+            "<h2>Zooms</h2>\n<p>Each stress window and the first episode of each abuse typology on \
+             its own clock, with the same day without it (<code>--without</code>) overlaid where that \
+             run exists beside this one.</p>\n",
+        );
+        for (file, caption, b64) in zooms {
+            figure(&mut o, file, caption, b64);
+        }
     }
 
     o.push_str("<h2>Files</h2>\n<table>\n<tr><th>file</th><th>rows</th></tr>\n");

@@ -1,0 +1,54 @@
+//! The report zooms into each stress window, with the counterfactual day overlaid once it exists.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+const QUICK: &str = include_str!("../scenarios/quick.toml");
+
+fn marketsim(args: &[&str], cwd: &Path) {
+    let o = Command::new(env!("CARGO_BIN_EXE_marketsim"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn stress_windows_get_a_zoom_and_the_counterfactual_is_overlaid_when_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let crash = "\n[[events]]\nkind = \"flash_crash\"\nname = \"dump\"\nat = \"09:31:00\"\nduration = \"30s\"\nsize = 20000\nparticipation = 0.5\n";
+    fs::write(tmp.path().join("c.toml"), format!("{QUICK}{crash}")).unwrap();
+    marketsim(&["run", "c.toml", "--out", "out", "--quiet"], tmp.path());
+    let run = tmp.path().join("out/quick/seed=7");
+    let alone = fs::read(run.join("plots/zoom_01.png")).unwrap();
+    let html = fs::read_to_string(run.join("report.html")).unwrap();
+    assert!(html.contains("id=\"zoom_01\"") && html.contains("Zoom on dump (flash_crash)"));
+    // The counterfactual, run beside it by kind, is found and drawn over the window.
+    marketsim(
+        &[
+            "run",
+            "c.toml",
+            "--out",
+            "out",
+            "--quiet",
+            "--without",
+            "flash_crash",
+        ],
+        tmp.path(),
+    );
+    marketsim(&["plot", run.to_str().unwrap()], tmp.path());
+    let overlaid = fs::read(run.join("plots/zoom_01.png")).unwrap();
+    assert_ne!(alone, overlaid, "the counterfactual changes the zoom");
+    assert!(
+        !tmp.path()
+            .join("out/quick-without-flash_crash/seed=7/plots/zoom_01.png")
+            .exists(),
+        "the counterfactual day has no event to zoom into"
+    );
+}
