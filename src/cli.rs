@@ -499,6 +499,42 @@ fn list(dir: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
+/// One line per stress event: what it did to the quotes (from the run's metrics).
+fn event_effects(s: &RunSummary) -> Vec<String> {
+    let px = |ticks: Option<f64>| {
+        ticks.map_or_else(|| "-".to_string(), |t| format!("{:.2}", t * s.tick_size))
+    };
+    s.metrics
+        .events
+        .iter()
+        .map(|e| {
+            let fall = match (e.mid_before, e.mid_low) {
+                (Some(b), Some(l)) if b > 0.0 => format!(" ({:+.1} %)", 100.0 * (l / b - 1.0)),
+                _ => String::new(),
+            };
+            let during = match e.mid_low {
+                None => "no quote changed while it ran (a halt or pause keeps the book still)"
+                    .to_string(),
+                Some(_) => format!(
+                    "{}{fall} to {} while it ran, {} at its end; widest spread {} ticks",
+                    px(e.mid_low),
+                    px(e.mid_high),
+                    px(e.mid_at_end),
+                    e.max_spread
+                        .map_or_else(|| "-".into(), |w| format!("{w:.0}"))
+                ),
+            };
+            format!(
+                "event {} ({}) at {}: mid {} before, {during}",
+                e.name,
+                e.kind,
+                e.start_clock,
+                px(e.mid_before),
+            )
+        })
+        .collect()
+}
+
 /// Typologies with episodes that one of the train / validation / test windows lacks: a detector
 /// evaluated there never sees them. One line for all, since splits are by time and a low-prevalence
 /// day has several such gaps.
@@ -582,6 +618,9 @@ fn print_summary(s: &RunSummary) {
         ),
         None => println!("  price: {:.4} at the open, no trades", s.open_price),
     }
+    for line in event_effects(s) {
+        println!("  {line}");
+    }
     for warning in abuse_shortfalls(&s.abuse)
         .into_iter()
         .chain(split_gaps(&s.abuse))
@@ -589,6 +628,11 @@ fn print_summary(s: &RunSummary) {
         println!("  note: {warning}");
     }
     println!("  output: {}", s.dir.display());
+    if !s.metrics.events.is_empty() {
+        println!(
+            "  next: the same day without an event, for its effect alone: marketsim run SCENARIO --without KIND_OR_NAME (the report then overlays it)"
+        );
+    }
     let report = s.dir.join(plot::REPORT_FILE);
     if report.is_file() {
         println!("  report: {}", report.display());

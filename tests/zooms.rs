@@ -52,3 +52,24 @@ fn stress_windows_get_a_zoom_and_the_counterfactual_is_overlaid_when_run() {
         "the counterfactual day has no event to zoom into"
     );
 }
+
+#[test]
+fn the_summary_says_what_each_stress_event_did() {
+    let tmp = tempfile::tempdir().unwrap();
+    let crash = "\n[[events]]\nkind = \"flash_crash\"\nname = \"dump\"\nat = \"09:31:00\"\nduration = \"30s\"\nsize = 20000\nparticipation = 0.5\n";
+    fs::write(tmp.path().join("c.toml"), format!("{QUICK}{crash}")).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_marketsim"))
+        .args(["run", "c.toml", "--out", "out", "--no-plots"])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("event dump (flash_crash) at 09:31:00: mid 100.03 before"),
+        "{text}"
+    );
+    assert!(
+        text.contains("widest spread") && text.contains("--without"),
+        "{text}"
+    );
+}

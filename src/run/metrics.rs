@@ -16,6 +16,68 @@ pub struct RunMetrics {
     pub mean_spread_ticks: f64,
     /// Mid at the close in ticks (the last two-sided quote), if there was one.
     pub last_mid_ticks: Option<f64>,
+    /// What each scheduled event did to the quotes, in the scenario's order.
+    #[serde(default)]
+    pub events: Vec<EventEffect>,
+}
+
+/// The quotes around one stress event: where the mid stood before it, how far it went while the
+/// event ran (an instant event: in the five minutes after it), where it stood at the end, and the
+/// widest spread. Ticks; `None` where there was no two-sided quote.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct EventEffect {
+    pub name: String,
+    pub kind: String,
+    /// The start on the session's clock, `HH:MM:SS`.
+    pub start_clock: String,
+    pub start_ns: u64,
+    /// Where the measurement ends (the event's end, or five minutes after an instant one).
+    pub end_ns: u64,
+    pub mid_before: Option<f64>,
+    pub mid_low: Option<f64>,
+    pub mid_high: Option<f64>,
+    pub mid_at_end: Option<f64>,
+    pub max_spread: Option<f64>,
+}
+
+/// How long after an instant event (news, a fat finger) its effect is measured.
+const AFTER_INSTANT: u64 = 5 * MINUTE;
+
+impl EventEffect {
+    /// The effect of an event over `[start, end)`; an instant one (`end == start`) is measured
+    /// over the five minutes after it.
+    pub fn new(name: &str, kind: &str, clock: String, start: u64, end: u64) -> Self {
+        EventEffect {
+            name: name.to_owned(),
+            kind: kind.to_owned(),
+            start_clock: clock,
+            start_ns: start,
+            end_ns: if end > start {
+                end
+            } else {
+                start + AFTER_INSTANT
+            },
+            ..EventEffect::default()
+        }
+    }
+
+    fn observe(&mut self, t: u64, mid: Option<f64>, spread: Option<f64>) {
+        if t < self.start_ns {
+            self.mid_before = mid.or(self.mid_before);
+            return;
+        }
+        if t >= self.end_ns {
+            return;
+        }
+        if let Some(m) = mid {
+            self.mid_low = Some(self.mid_low.map_or(m, |l| l.min(m)));
+            self.mid_high = Some(self.mid_high.map_or(m, |h| h.max(m)));
+            self.mid_at_end = Some(m);
+        }
+        if let Some(s) = spread {
+            self.max_spread = Some(self.max_spread.map_or(s, |w| w.max(s)));
+        }
+    }
 }
 
 /// Accumulates [`RunMetrics`] from book rows in time order.
@@ -31,13 +93,31 @@ pub struct MetricsTracker {
     /// Mid sampled at each minute boundary.
     next_minute: u64,
     minute_mids: Vec<f64>,
+    /// The scheduled events being measured, sorted by start.
+    events: Vec<EventEffect>,
 }
 
 const MINUTE: u64 = 60_000_000_000;
 
 impl MetricsTracker {
+    /// A tracker that also measures each of `events` (see [`EventEffect`]).
+    pub fn with_events(events: Vec<EventEffect>) -> Self {
+        MetricsTracker {
+            events,
+            ..MetricsTracker::default()
+        }
+    }
+
     pub fn observe(&mut self, r: &BookRecord<'_>) {
         let t = r.time.0;
+        if !self.events.is_empty() {
+            let quote = r.bids.first().zip(r.asks.first());
+            let mid = quote.map(|(b, a)| (b.0.0 + a.0.0) as f64 / 2.0);
+            let spread = quote.map(|(b, a)| (a.0.0 - b.0.0) as f64);
+            for e in &mut self.events {
+                e.observe(t, mid, spread);
+            }
+        }
         while t >= self.next_minute {
             if let Some(m) = self.mid {
                 self.minute_mids.push(m);
@@ -88,6 +168,7 @@ impl MetricsTracker {
                 0.0
             },
             last_mid_ticks: self.mid,
+            events: self.events,
         }
     }
 }

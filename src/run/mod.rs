@@ -63,6 +63,8 @@ pub struct RunSummary {
     pub engine: EngineStats,
     pub exchange: ExchangeStats,
     pub open_price: f64,
+    /// Currency per tick, for reading the tick figures of `metrics`.
+    pub tick_size: f64,
     /// Last traded price; `None` if nothing traded.
     pub close_price: Option<f64>,
     pub wall_seconds: f64,
@@ -236,10 +238,18 @@ pub fn stage(
         writer.account(a)?;
     }
 
+    let effects = scenario
+        .events
+        .iter()
+        .map(|e| {
+            let clock = scenario::format_clock(scenario.session.open + e.at);
+            metrics::EventEffect::new(&e.name, e.kind_name(), clock, e.at.0, e.end().0)
+        })
+        .collect();
     let mut recorder = WriterRecorder {
         writer: &mut writer,
         error: None,
-        metrics: MetricsTracker::default(),
+        metrics: MetricsTracker::with_events(effects),
     };
     let mut bar = Progress::new(progress, scenario.session.length);
     let mut over_budget = false;
@@ -332,6 +342,7 @@ pub fn stage(
         engine: sim.stats(),
         exchange: sim.exchange().stats(),
         open_price: scenario.market.initial_price,
+        tick_size: tick,
         close_price: sim.exchange().last_trade().map(|p| p.0 as f64 * tick),
         wall_seconds: started.elapsed().as_secs_f64(),
         metrics,
