@@ -40,6 +40,8 @@ pub struct DayWindows {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FeatureSeparation {
     pub feature: String,
+    /// The classifier uses it (see `features::STOCK_SPECIFIC` for the ones it does not).
+    pub in_classifier: bool,
     /// AUC of the raw value for "target" (> 0.5: the target's windows have larger values);
     /// `None` if one side never defines it.
     pub auc: Option<f64>,
@@ -70,8 +72,14 @@ pub struct Discrimination {
     pub features: Vec<FeatureSeparation>,
 }
 
-/// Trains and scores the forest fold by fold. `names` labels the columns of every row.
-pub fn discriminate(names: &[&str], days: &[DayWindows], seed: u64) -> Discrimination {
+/// Trains and scores the forest fold by fold. `names` labels the columns of every row; the forest
+/// sees the columns whose `used` flag is set, the univariate table has them all.
+pub fn discriminate(
+    names: &[&str],
+    used: &[bool],
+    days: &[DayWindows],
+    seed: u64,
+) -> Discrimination {
     let (folds, scheme) = assign_folds(days);
     let mut labels = Vec::new();
     let mut fold_of = Vec::new();
@@ -83,7 +91,16 @@ pub fn discriminate(names: &[&str], days: &[DayWindows], seed: u64) -> Discrimin
             raw.push(row);
         }
     }
-    let x = impute(&raw, names.len());
+    let x: Vec<Vec<f64>> = impute(&raw, names.len())
+        .into_iter()
+        .map(|r| {
+            r.into_iter()
+                .zip(used)
+                .filter(|(_, u)| **u)
+                .map(|(v, _)| v)
+                .collect()
+        })
+        .collect();
     let n_folds = fold_of.iter().copied().max().map_or(0, |m| m + 1);
     let mut scores = vec![f64::NAN; x.len()];
     let mut fold_auc = Vec::with_capacity(n_folds);
@@ -112,15 +129,16 @@ pub fn discriminate(names: &[&str], days: &[DayWindows], seed: u64) -> Discrimin
     let (s, l): (Vec<f64>, Vec<bool>) = scored.into_iter().unzip();
     Discrimination {
         model: format!(
-            "random forest (smartcore {}), {TREES} trees, seed {seed}",
-            SMARTCORE_VERSION
+            "random forest (smartcore {SMARTCORE_VERSION}), {TREES} trees on {} of {} features, seed {seed}",
+            used.iter().filter(|u| **u).count(),
+            names.len()
         ),
         folds: scheme,
         target_windows: labels.iter().filter(|l| **l).count(),
         reference_windows: labels.iter().filter(|l| !**l).count(),
         auc: roc_auc(&s, &l),
         fold_auc,
-        features: separations(names, &raw, &labels),
+        features: separations(names, used, &raw, &labels),
     }
 }
 
@@ -260,6 +278,7 @@ pub fn roc_auc(scores: &[f64], positive: &[bool]) -> Option<f64> {
 /// so the order never depends on anything but the values).
 fn separations(
     names: &[&str],
+    used: &[bool],
     rows: &[&Vec<Option<f64>>],
     labels: &[bool],
 ) -> Vec<FeatureSeparation> {
@@ -283,6 +302,7 @@ fn separations(
             };
             FeatureSeparation {
                 feature: (*name).to_string(),
+                in_classifier: used[j],
                 auc: roc_auc(&v, &l),
                 target_median: median(&side(true)),
                 reference_median: median(&side(false)),
@@ -342,7 +362,7 @@ mod tests {
             day("a", false, 78, 0.0, 2),
             day("b", false, 78, 0.0, 3),
         ];
-        let d = discriminate(&NAMES, &days, 9);
+        let d = discriminate(&NAMES, &[true; 3], &days, 9);
         let auc = d.auc.unwrap();
         assert!((auc - 0.5).abs() < 0.12, "AUC {auc}");
         assert_eq!(d.fold_auc.len(), 2);
@@ -356,19 +376,30 @@ mod tests {
             day("a", false, 78, 0.0, 2),
             day("b", false, 78, 0.0, 3),
         ];
-        let d = discriminate(&NAMES, &days, 9);
+        let d = discriminate(&NAMES, &[true; 3], &days, 9);
         assert!(d.auc.unwrap() > 0.95, "{d:?}");
         assert_eq!(d.features[0].feature, "signal");
         assert!(d.features[0].auc.unwrap() > 0.95);
         assert!(d.features[0].target_median.unwrap() > 2.0);
         // Deterministic: the same seed gives the same report.
-        assert_eq!(d, discriminate(&NAMES, &days, 9));
+        assert_eq!(d, discriminate(&NAMES, &[true; 3], &days, 9));
+    }
+
+    #[test]
+    fn a_short_target_day_is_told_apart_too() {
+        let days = [
+            day("sim", true, 8, 6.0, 1),
+            day("a", false, 78, 0.0, 2),
+            day("b", false, 78, 0.0, 3),
+        ];
+        let d = discriminate(&NAMES, &[true; 3], &days, 9);
+        assert!(d.auc.unwrap() > 0.95, "{d:?}");
     }
 
     #[test]
     fn one_day_per_side_falls_back_to_time_blocks() {
         let days = [day("x", true, 40, 0.0, 1), day("y", false, 40, 0.0, 2)];
-        let d = discriminate(&NAMES, &days, 9);
+        let d = discriminate(&NAMES, &[true; 3], &days, 9);
         assert_eq!(d.fold_auc.len(), SINGLE_DAY_BLOCKS);
         assert!(d.folds.contains("time blocks"), "{}", d.folds);
         assert!(d.fold_auc.iter().all(Option::is_some));

@@ -127,13 +127,17 @@ pub fn adversarial(target: Day<'_>, references: &[Day<'_>]) -> Result<Adversaria
                 .collect(),
         });
     }
+    let used: Vec<bool> = names
+        .iter()
+        .map(|n| !features::STOCK_SPECIFIC.contains(n))
+        .collect();
     Ok(Adversarial {
         window_seconds: WINDOW_NS / NS_PER_SEC,
         seed: SEED,
         target: target.name.to_string(),
         references: references.iter().map(|d| d.name.to_string()).collect(),
         scorecard,
-        discriminator: discriminate(&names, &days, SEED),
+        discriminator: discriminate(&names, &used, &days, SEED),
     })
 }
 
@@ -160,7 +164,8 @@ impl fmt::Display for Adversarial {
         )?;
         writeln!(
             f,
-            "  what gives {} away (each feature alone; AUC > 0.5: larger in {}):",
+            "  what gives {} away (each feature alone; AUC > 0.5: larger in {}; \
+             * = a level of the stock, not used by the classifier):",
             self.target, self.target
         )?;
         let width = d
@@ -179,8 +184,9 @@ impl fmt::Display for Adversarial {
         for x in d.features.iter().take(SHOWN_FEATURES) {
             writeln!(
                 f,
-                "  {:<width$}  {:>6}  {:>11}  {:>11}",
+                "  {:<width$}{} {:>6}  {:>11}  {:>11}",
                 x.feature,
+                if x.in_classifier { ' ' } else { '*' },
                 show(x.auc, 3),
                 num(x.reference_median),
                 num(x.target_median)
