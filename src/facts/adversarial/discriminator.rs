@@ -25,6 +25,8 @@ use super::observe::median;
 
 /// Trees of the forest.
 pub const TREES: u64 = 100;
+/// A feature whose univariate AUC lies outside this range gives the target away on its own.
+pub const ALONE: (f64, f64) = (0.1, 0.9);
 /// Folds when both sides have a single day.
 const SINGLE_DAY_BLOCKS: usize = 4;
 
@@ -68,6 +70,9 @@ pub struct Discrimination {
     pub auc: Option<f64>,
     /// ROC AUC within each fold's test windows.
     pub fold_auc: Vec<Option<f64>>,
+    /// Classifier features that separate the two sides on their own: univariate AUC outside
+    /// [`ALONE`] (issue 11's "no single statistic separates real from simulated windows").
+    pub separating_alone: Vec<String>,
     /// Every feature, most separating first.
     pub features: Vec<FeatureSeparation>,
 }
@@ -127,6 +132,12 @@ pub fn discriminate(
         .map(|(s, l)| (*s, *l))
         .collect();
     let (s, l): (Vec<f64>, Vec<bool>) = scored.into_iter().unzip();
+    let features = separations(names, used, &raw, &labels);
+    let separating_alone = features
+        .iter()
+        .filter(|f| f.in_classifier && f.auc.is_some_and(|a| a < ALONE.0 || a > ALONE.1))
+        .map(|f| f.feature.clone())
+        .collect();
     Discrimination {
         model: format!(
             "random forest (smartcore {SMARTCORE_VERSION}), {TREES} trees on {} of {} features, seed {seed}",
@@ -138,7 +149,8 @@ pub fn discriminate(
         reference_windows: labels.iter().filter(|l| !**l).count(),
         auc: roc_auc(&s, &l),
         fold_auc,
-        features: separations(names, used, &raw, &labels),
+        separating_alone,
+        features,
     }
 }
 

@@ -186,7 +186,8 @@ impl Window<'_> {
         row.push(("realized_vol_bp", vol));
         row.push((
             "realized_vol_rel_day",
-            vol.zip(self.day.vol_per_window).and_then(|(v, d)| ratio(v, d)),
+            vol.zip(self.day.vol_per_window)
+                .and_then(|(v, d)| ratio(v, d)),
         ));
         row.push(("kurtosis_1s", stats::excess_kurtosis(&returns)));
         row.push((

@@ -164,6 +164,13 @@ impl fmt::Display for Adversarial {
         )?;
         writeln!(
             f,
+            "  {} of the classifier's features separate on their own (univariate AUC outside {}-{})",
+            d.separating_alone.len(),
+            discriminator::ALONE.0,
+            discriminator::ALONE.1
+        )?;
+        writeln!(
+            f,
             "  what gives {} away (each feature alone; AUC > 0.5: larger in {}; \
              * = a level of the stock, not used by the classifier):",
             self.target, self.target
@@ -184,7 +191,7 @@ impl fmt::Display for Adversarial {
         for x in d.features.iter().take(SHOWN_FEATURES) {
             writeln!(
                 f,
-                "  {:<width$}{} {:>6}  {:>11}  {:>11}",
+                "  {:<width$} {}{:>6}  {:>11}  {:>11}",
                 x.feature,
                 if x.in_classifier { ' ' } else { '*' },
                 show(x.auc, 3),

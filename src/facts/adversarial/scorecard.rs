@@ -467,9 +467,11 @@ pub fn distance(
             w1s.push(b * w1_units);
         }
     }
-    let interval = |mut v: Vec<f64>| -> [f64; 2] {
+    // Every replicate has values on both sides (each resamples non-empty sides), so `v` is only
+    // empty if a side's values all sit in windows that were never drawn: then the point estimate.
+    let interval = |mut v: Vec<f64>, point: f64| -> [f64; 2] {
         if v.is_empty() {
-            return [f64::NAN, f64::NAN];
+            return [point, point];
         }
         v.sort_by(f64::total_cmp);
         [
@@ -485,9 +487,9 @@ pub fn distance(
         target_median: select_quantile(&t, 0.5),
         reference_median: select_quantile(&r, 0.5),
         l1,
-        l1_interval: interval(l1s),
+        l1_interval: interval(l1s, l1),
         w1: w1 * w1_units,
-        w1_interval: interval(w1s),
+        w1_interval: interval(w1s, w1 * w1_units),
     })
 }
 
