@@ -187,6 +187,14 @@ fn facts_prints_the_section_after_the_bands_and_writes_it_into_facts_json() {
     assert!(close(sd.auc.unwrap(), cd.auc.unwrap()));
     assert_eq!(sd.separating_alone, cd.separating_alone);
     assert_eq!(sd.features.len(), cd.features.len());
+    // The report shows it as its own tables.
+    let html = std::fs::read_to_string(marketsim::plot::write_report(&dir).unwrap()).unwrap();
+    assert!(html.contains("<h3>Adversarial validation</h3>"));
+    assert!(
+        html.contains("<b>ROC AUC 1.000</b>"),
+        "AUC missing from the report"
+    );
+    assert!(html.contains(">spread_ticks</td>"));
     // The facts' own keys are still there, at the top level.
     assert!(json["kurtosis_10s"].is_number() || json["kurtosis_10s"].is_null());
     assert!(json["messages"].is_number());

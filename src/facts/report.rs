@@ -430,7 +430,12 @@ mod tests {
             ..Facts::default()
         };
         let path = write_facts_json(dir.path(), &f).unwrap();
-        let back: Facts = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        let bytes = std::fs::read(path).unwrap();
+        let back: Facts = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(back, f);
+        // Without an adversarial report the file is exactly the facts, as before that key existed.
+        let mut plain = serde_json::to_vec_pretty(&f).unwrap();
+        plain.push(b'\n');
+        assert_eq!(bytes, plain);
     }
 }
