@@ -362,41 +362,28 @@ impl Window<'_> {
             "share_mo_moving_mid",
             share(moved.iter().filter(|x| **x).count(), moved.len()),
         ));
-        for (name, lag) in [
-            "response_1_ticks",
-            "response_10_ticks",
-            "response_100_ticks",
-        ]
-        .into_iter()
-        .zip(RESPONSE_LAGS)
-        {
-            let r: Vec<f64> = mos
-                .iter()
-                .filter_map(|m| self.o.response(m.first_event, lag, f64::from(m.sign)))
-                .collect();
-            row.push((name, stats::mean(&r)));
-        }
-        // The same in spreads: a response of one spread means the same for a stock quoted 15 ticks
-        // wide as for one quoted 2 ticks wide.
-        for (name, lag) in [
-            "response_1_spreads",
-            "response_10_spreads",
-            "response_100_spreads",
-        ]
-        .into_iter()
-        .zip(RESPONSE_LAGS)
-        {
-            let r: Vec<f64> = mos
-                .iter()
-                .filter_map(|m| {
-                    let spread = self.o.events[m.first_event].spread_before?;
-                    ratio(
-                        self.o.response(m.first_event, lag, f64::from(m.sign))?,
-                        spread,
-                    )
-                })
-                .collect();
-            row.push((name, stats::mean(&r)));
+        // The response R(ℓ) in ticks and in spreads (a response of one spread means the same for a
+        // stock quoted 15 ticks wide as for one quoted 2 ticks wide).
+        let names = [
+            ("response_1_ticks", "response_1_spreads"),
+            ("response_10_ticks", "response_10_spreads"),
+            ("response_100_ticks", "response_100_spreads"),
+        ];
+        for ((ticks, spreads), lag) in names.into_iter().zip(RESPONSE_LAGS) {
+            let mut in_ticks = Vec::with_capacity(mos.len());
+            let mut in_spreads = Vec::with_capacity(mos.len());
+            for n in self.mos.clone() {
+                let Some(r) = self.o.trade_response(n, lag) else {
+                    continue;
+                };
+                in_ticks.push(r);
+                let spread = self.o.events[self.o.market_orders[n].first_event].spread_before;
+                if let Some(x) = spread.and_then(|s| ratio(r, s)) {
+                    in_spreads.push(x);
+                }
+            }
+            row.push((ticks, stats::mean(&in_ticks)));
+            row.push((spreads, stats::mean(&in_spreads)));
         }
         let taken: Vec<f64> = mos
             .iter()

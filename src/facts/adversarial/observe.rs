@@ -14,7 +14,8 @@ use std::collections::HashMap;
 use super::WINDOW_NS;
 use crate::facts::series::{MarketSeries, MessageKind, NS_PER_SEC, Quote};
 
-/// Lags (in touch messages) of the price response after a market order.
+/// Lags of the price response after a market order, counted in market orders ("trade time", as
+/// in Bouchaud et al. 2004, so that a busy and a quiet stock compare).
 pub const RESPONSE_LAGS: [usize; 3] = [1, 10, 100];
 
 /// Lag (in touch messages) of the mid response after any event, for the scorecard.
@@ -209,6 +210,14 @@ impl Observed {
         window_index(self.open_ns, self.windows, t)
     }
 
+    /// The response function after market order `n`: its sign times the change of the mid from
+    /// just before it to just before market order `n + lag` (`None` past the day's last one).
+    pub fn trade_response(&self, n: usize, lag: usize) -> Option<f64> {
+        let (now, later) = (self.market_orders.get(n)?, self.market_orders.get(n + lag)?);
+        let before = |m: &MarketOrder| self.events[m.first_event].mid_before;
+        Some(f64::from(now.sign) * (before(later)? - before(now)?))
+    }
+
     /// Mid after the instant of event `i + lag − 1` (the last event if the day ends first) minus the
     /// mid before event `i`, signed: the price response `lag` events on.
     pub fn response(&self, i: usize, lag: usize, sign: f64) -> Option<f64> {
@@ -368,6 +377,8 @@ mod tests {
         assert_eq!((mo.sign, mo.size, mo.touch_before), (1, 10, Some(10)));
         // Mid 100.5 before the order, 101.5 after it.
         assert_eq!(o.response(mo.first_event, 1, 1.0), Some(1.0));
+        // There is no later market order to measure the trade-time response against.
+        assert_eq!(o.trade_response(0, 1), None);
         assert_eq!(o.events[1].moves_mid(), Some(true));
         // The buy at 100 sat 0.5 ticks inside the mid of 100 (99/101): depth 0.
         assert_eq!(o.events[0].depth_from_mid(), Some(0.0));
