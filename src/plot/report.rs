@@ -586,8 +586,16 @@ fn adversarial_section(o: &mut String, v: &Value) {
              <td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
             esc(&s.what),
             esc(&s.statistic),
-            num(Some(s.reference_median)),
-            num(Some(s.target_median)),
+            if s.binary {
+                format!("{:.0} %", 100.0 * s.reference_mean)
+            } else {
+                num(Some(s.reference_median))
+            },
+            if s.binary {
+                format!("{:.0} %", 100.0 * s.target_mean)
+            } else {
+                num(Some(s.target_median))
+            },
             iv(s.l1, s.l1_interval),
             iv(s.w1, s.w1_interval)
         );

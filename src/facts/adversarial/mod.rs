@@ -221,13 +221,22 @@ impl fmt::Display for Adversarial {
                 f,
                 "  {:<width$}  {:>10}  {:>10}  {:>19}  {:>19}",
                 s.statistic,
-                num(Some(s.reference_median)),
-                num(Some(s.target_median)),
+                location(s, s.reference_median, s.reference_mean),
+                location(s, s.target_median, s.target_mean),
                 iv(s.l1, s.l1_interval),
                 iv(s.w1, s.w1_interval)
             )?;
         }
         Ok(())
+    }
+}
+
+/// A statistic's location: the median, or for a 0/1 statistic the share in percent.
+fn location(d: &Distance, median: f64, mean: f64) -> String {
+    if d.binary {
+        format!("{:.0} %", 100.0 * mean)
+    } else {
+        num(Some(median))
     }
 }
 

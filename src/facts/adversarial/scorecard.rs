@@ -39,6 +39,11 @@ pub struct Statistic {
     measure: fn(&Observed) -> Windowed,
 }
 
+/// The statistics whose values are 0/1: their location is a share (the mean), not a median.
+fn is_binary(name: &str) -> bool {
+    name.ends_with("_moving_mid")
+}
+
 impl Statistic {
     pub fn measure(&self, o: &Observed) -> Windowed {
         (self.measure)(o)
@@ -118,17 +123,17 @@ pub const STATISTICS: &[Statistic] = &[
         measure: response_execution,
     },
     Statistic {
-        name: "moves_mid_new",
+        name: "share_new_moving_mid",
         what: "a new order's instant moves the mid (0/1)",
         measure: moves_new,
     },
     Statistic {
-        name: "moves_mid_cancel",
+        name: "share_cancel_moving_mid",
         what: "a cancel's instant moves the mid (0/1)",
         measure: moves_cancel,
     },
     Statistic {
-        name: "moves_mid_execution",
+        name: "share_execution_moving_mid",
         what: "an execution's instant moves the mid (0/1)",
         measure: moves_execution,
     },
@@ -335,6 +340,10 @@ pub struct Distance {
     pub reference_n: usize,
     pub target_median: f64,
     pub reference_median: f64,
+    pub target_mean: f64,
+    pub reference_mean: f64,
+    /// 0/1 values: the mean is the share, and the better summary.
+    pub binary: bool,
     /// L1 between the histograms on [`COARSE_BINS`] shared bins, 0 (identical) … 2 (disjoint).
     pub l1: f64,
     /// 90 % bootstrap interval of `l1` (windows resampled on both sides).
@@ -486,6 +495,9 @@ pub fn distance(
         reference_n: r.len(),
         target_median: select_quantile(&t, 0.5),
         reference_median: select_quantile(&r, 0.5),
+        target_mean: t.iter().sum::<f64>() / t.len() as f64,
+        reference_mean: r.iter().sum::<f64>() / r.len() as f64,
+        binary: is_binary(stat.name),
         l1,
         l1_interval: interval(l1s, l1),
         w1: w1 * w1_units,
