@@ -99,16 +99,18 @@ fn aapl_and_amzn_score_as_close_and_a_wrong_day_scores_far() {
 
     let (r, w) = (&real.discriminator, &wrong.discriminator);
     eprintln!(
-        "AAPL vs AMZN: AUC {:?}, {} features alone, median L1 {:.2}, W1 {:.2}; \
-         wrong day: AUC {:?}, {} alone, median L1 {:.2}, W1 {:.2}",
+        "AAPL vs AMZN: AUC {:?}, {} features alone, median L1 {:.2}, W1 {:.2}, W1/noise {:?}; \
+         wrong day: AUC {:?}, {} alone, median L1 {:.2}, W1 {:.2}, W1/noise {:?}",
         r.auc,
         r.separating_alone.len(),
         median_l1(&real),
         median_w1(&real),
+        real.median_w1_over_noise(),
         w.auc,
         w.separating_alone.len(),
         median_l1(&wrong),
-        median_w1(&wrong)
+        median_w1(&wrong),
+        wrong.median_w1_over_noise()
     );
     // Real against real: no feature the classifier uses tells the two days apart on its own, and
     // the distributions lie close (W1 a fraction of the real day's own spread of values).
@@ -126,6 +128,16 @@ fn aapl_and_amzn_score_as_close_and_a_wrong_day_scores_far() {
     assert!(w.separating_alone.len() >= 12, "{wrong}");
     assert!(median_w1(&wrong) > 3.0 * median_w1(&real), "{wrong}");
     assert!(median_l1(&wrong) > 2.5 * median_l1(&real), "{wrong}");
+    // Measured against resampling noise, the real pair lies a few noise widths apart, the wrong
+    // day many.
+    let (rn, wn) = (
+        real.median_w1_over_noise().unwrap(),
+        wrong.median_w1_over_noise().unwrap(),
+    );
+    assert!(
+        rn < 3.0 && wn > 1.5 * rn,
+        "W1 ÷ noise: real {rn:.1}, wrong {wn:.1}"
+    );
     // …and the classifier does better on it than on the two real days.
     assert!(w.auc.unwrap() >= r.auc.unwrap());
     // Among the giveaways: its one-tick spread and its lack of bursts.

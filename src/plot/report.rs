@@ -576,14 +576,14 @@ fn adversarial_section(o: &mut String, v: &Value) {
     o.push_str("</table>\n<p>* a level of the stock (price, volatility, message mix): listed, not used by the classifier.</p>\n");
     o.push_str(
         "<table>\n<tr><th>statistic</th><th>median, real</th><th>median, run</th>\
-         <th>L1 of histograms (0–2)</th><th>W1, real σ</th></tr>\n",
+         <th>L1 of histograms (0–2)</th><th>W1, real σ</th><th>noise L1 / W1</th></tr>\n",
     );
     for s in &a.scorecard {
         let iv = |x: f64, i: [f64; 2]| format!("{x:.2} [{:.2}, {:.2}]", i[0], i[1]);
         let _ = writeln!(
             o,
             "<tr><td title=\"{}\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-             <td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{:.2} / {:.2}</td></tr>",
             esc(&s.what),
             esc(&s.statistic),
             if s.binary {
@@ -597,11 +597,14 @@ fn adversarial_section(o: &mut String, v: &Value) {
                 num(Some(s.target_median))
             },
             iv(s.l1, s.l1_interval),
-            iv(s.w1, s.w1_interval)
+            iv(s.w1, s.w1_interval),
+            s.l1_noise,
+            s.w1_noise
         );
     }
     o.push_str(
-        "</table>\n<p>Brackets: 90 % bootstrap intervals, 5-minute windows resampled.</p>\n",
+        "</table>\n<p>Brackets: 90 % bootstrap intervals, 5-minute windows resampled. Noise: 95 % of \
+         the distances a day drawn from the reference windows themselves scores.</p>\n",
     );
 }
 

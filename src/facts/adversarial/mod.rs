@@ -141,6 +141,25 @@ pub fn adversarial(target: Day<'_>, references: &[Day<'_>]) -> Result<Adversaria
     })
 }
 
+impl Adversarial {
+    /// Scorecard statistics whose W1 lies above what resampling the references alone gives.
+    pub fn beyond_noise(&self) -> usize {
+        self.scorecard.iter().filter(|d| d.w1 > d.w1_noise).count()
+    }
+
+    /// Median over the scorecard of W1 ÷ its noise threshold: how many times farther than chance
+    /// the typical statistic lies (≈ 1 or less for a day like the references).
+    pub fn median_w1_over_noise(&self) -> Option<f64> {
+        let r: Vec<f64> = self
+            .scorecard
+            .iter()
+            .filter(|d| d.w1_noise > 0.0)
+            .map(|d| d.w1 / d.w1_noise)
+            .collect();
+        observe::median(&r)
+    }
+}
+
 impl fmt::Display for Adversarial {
     /// The discriminator's verdict, the features that give the target away, then the scorecard.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -202,7 +221,8 @@ impl fmt::Display for Adversarial {
         writeln!(
             f,
             "scorecard: each statistic's distribution against the references' (L1 of histograms 0-2; \
-             W1 in reference standard deviations; [90 % bootstrap interval over windows])"
+             W1 in reference standard deviations; [90 % bootstrap interval over windows]; noise: \
+             95 % of what a day drawn from the references scores)"
         )?;
         let width = self
             .scorecard
@@ -212,22 +232,29 @@ impl fmt::Display for Adversarial {
             .unwrap_or(0);
         writeln!(
             f,
-            "  {:<width$}  {:>10}  {:>10}  {:>19}  {:>19}",
-            "statistic", "median ref", "median tgt", "L1", "W1"
+            "  {:<width$}  {:>10}  {:>10}  {:>19}  {:>19}  {:>11}",
+            "statistic", "median ref", "median tgt", "L1", "W1", "noise L1/W1"
         )?;
         for s in &self.scorecard {
             let iv = |v: f64, i: [f64; 2]| format!("{v:.2} [{:.2}, {:.2}]", i[0], i[1]);
             writeln!(
                 f,
-                "  {:<width$}  {:>10}  {:>10}  {:>19}  {:>19}",
+                "  {:<width$}  {:>10}  {:>10}  {:>19}  {:>19}  {:>11}",
                 s.statistic,
                 location(s, s.reference_median, s.reference_mean),
                 location(s, s.target_median, s.target_mean),
                 iv(s.l1, s.l1_interval),
-                iv(s.w1, s.w1_interval)
+                iv(s.w1, s.w1_interval),
+                format!("{:.2}/{:.2}", s.l1_noise, s.w1_noise)
             )?;
         }
-        Ok(())
+        writeln!(
+            f,
+            "  {} of {} statistics lie beyond resampling noise; median W1 ÷ noise {}",
+            self.beyond_noise(),
+            self.scorecard.len(),
+            show(self.median_w1_over_noise(), 1)
+        )
     }
 }
 

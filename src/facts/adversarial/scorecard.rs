@@ -26,7 +26,7 @@ const FINE_BINS: usize = 400;
 const COARSE_BINS: usize = 20;
 /// Bootstrap replicates.
 const REPLICATES: usize = 200;
-/// Central coverage of the bootstrap interval.
+/// Central coverage of the bootstrap interval; its upper end is also the noise threshold.
 const INTERVAL: (f64, f64) = (0.05, 0.95);
 
 /// Values of one statistic, grouped by the window they fall in.
@@ -351,6 +351,11 @@ pub struct Distance {
     /// Wasserstein-1 in units of the reference's standard deviation.
     pub w1: f64,
     pub w1_interval: [f64; 2],
+    /// What resampling noise alone gives: the 95th percentile of the distances between as many
+    /// windows as the target has, drawn from the references, and the references resampled. A
+    /// distance below it says nothing; one far above it is a real difference.
+    pub l1_noise: f64,
+    pub w1_noise: f64,
 }
 
 /// Fine-bin counts per window of one side.
@@ -465,19 +470,26 @@ pub fn distance(
     let (bt, br) = (Binned::new(target, &bins), Binned::new(reference, &bins));
     let (l1, w1) = distances(&bt.total(0..target.len()), &br.total(0..reference.len()))?;
     let mut rng = rng::stream(seed, Domain::Validation, stream);
-    let mut l1s = Vec::with_capacity(REPLICATES);
-    let mut w1s = Vec::with_capacity(REPLICATES);
+    let (mut l1s, mut w1s) = (Vec::new(), Vec::new());
+    let (mut l1_null, mut w1_null) = (Vec::new(), Vec::new());
+    let (nt, nr) = (target.len(), reference.len());
     for _ in 0..REPLICATES {
         let mut pick =
-            |n: usize| -> Vec<usize> { (0..n).map(|_| rng.random_range(0..n)).collect() };
-        let (pt, pr) = (pick(target.len()), pick(reference.len()));
+            |k: usize, n: usize| -> Vec<usize> { (0..k).map(|_| rng.random_range(0..n)).collect() };
+        let (pt, pr) = (pick(nt, nt), pick(nr, nr));
         if let Some((a, b)) = distances(&bt.total(pt.into_iter()), &br.total(pr.into_iter())) {
             l1s.push(a);
             w1s.push(b * w1_units);
         }
+        // The null: a "target" of as many windows drawn from the references themselves.
+        let (qt, qr) = (pick(nt, nr), pick(nr, nr));
+        if let Some((a, b)) = distances(&br.total(qt.into_iter()), &br.total(qr.into_iter())) {
+            l1_null.push(a);
+            w1_null.push(b * w1_units);
+        }
     }
-    // Every replicate has values on both sides (each resamples non-empty sides), so `v` is only
-    // empty if a side's values all sit in windows that were never drawn: then the point estimate.
+    // `v` is only empty if every replicate drew only windows without values: then the point
+    // estimate.
     let interval = |mut v: Vec<f64>, point: f64| -> [f64; 2] {
         if v.is_empty() {
             return [point, point];
@@ -502,6 +514,8 @@ pub fn distance(
         l1_interval: interval(l1s, l1),
         w1: w1 * w1_units,
         w1_interval: interval(w1s, w1 * w1_units),
+        l1_noise: interval(l1_null, 0.0)[1],
+        w1_noise: interval(w1_null, 0.0)[1],
     })
 }
 
@@ -541,6 +555,8 @@ mod tests {
             d.w1_interval[0] <= d.w1 + 0.02 && d.w1_interval[1] < 0.1,
             "{d:?}"
         );
+        // Inside what resampling the reference alone produces.
+        assert!(d.l1 < d.l1_noise && d.w1 < d.w1_noise, "{d:?}");
     }
 
     #[test]
@@ -557,6 +573,7 @@ mod tests {
         // Two unit Gaussians one σ apart: total variation 2·(2Φ(½) − 1) ≈ 0.77.
         assert!((d.l1 - 0.77).abs() < 0.1, "{d:?}");
         assert!(d.w1_interval[0] > 0.8 && d.l1_interval[0] > 0.6, "{d:?}");
+        assert!(d.w1 > 5.0 * d.w1_noise && d.l1 > 5.0 * d.l1_noise, "{d:?}");
     }
 
     #[test]
