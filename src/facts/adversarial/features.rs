@@ -16,10 +16,12 @@ use crate::facts::series::{MessageKind, NS_PER_SEC};
 use crate::facts::stats;
 
 /// Features whose level belongs to the stock rather than to the market's mechanics: its price
-/// level and volatility (anything in basis points), and the parts of the message mix and of the
-/// touch that differ between two real stocks on the same day (AAPL and AMZN differ in them as
-/// much as a simulator might: cancels per execution 0.82 against 1.60, hidden executions 34 %
-/// against 20 % of trades). They are reported feature by feature, but the classifier does not
+/// level and volatility (anything in basis points, and prices in ticks, which scale with the price:
+/// AAPL at $580 is quoted 15 ticks wide, AMZN at $220 13; the spread-relative versions stay in),
+/// and the parts of the message mix and of the touch that differ between two real stocks on the
+/// same day (cancels per execution 0.82 against 1.60, hidden executions 34 % against 20 % of
+/// trades; each of these separates AAPL's windows from AMZN's with a univariate AUC below 0.2 or
+/// above 0.8). They are reported feature by feature, but the classifier does not
 /// use them, so that it learns what separates *a simulated day from real ones*, not one ticker
 /// from another — the reference-against-reference control stays a control.
 pub const STOCK_SPECIFIC: &[&str] = &[
@@ -66,7 +68,11 @@ pub fn window_features(o: &Observed) -> Vec<FeatureRow> {
                 fates: fates[w].clone(),
                 // The grid point at the window's end belongs to the next window; take it too so the
                 // window's last one-second return is there.
-                grid: &o.grid[grid[w].start..(grid[w].end + 1).min(o.grid.len())],
+                grid: if grid[w].is_empty() {
+                    &[]
+                } else {
+                    &o.grid[grid[w].start..(grid[w].end + 1).min(o.grid.len())]
+                },
             }
             .features()
         })
