@@ -44,6 +44,7 @@ fn whole_day(c: &mut Criterion, name: &str) {
                     seed: Some(42),
                     out_root: out.path().to_path_buf(),
                     partitions: Vec::new(),
+                    max_events: marketsim::scenario::limits::DEFAULT_MAX_EVENTS,
                 },
             )
             .unwrap()

@@ -11,6 +11,7 @@ use crate::output::{OutputError, ReadError};
 use crate::plot::{self, PlotError};
 use crate::run::RunError;
 use crate::run::{self, EventFilter, RunOptions, RunSummary};
+use crate::scenario::limits::DEFAULT_MAX_EVENTS;
 use crate::scenario::{self, ScenarioError};
 
 #[derive(Parser, Debug)]
@@ -58,6 +59,10 @@ pub enum Command {
         /// Skip the charts (RUN/plots/*.png) and the one-page report (RUN/report.html)
         #[arg(long)]
         no_plots: bool,
+        /// Stop (and publish nothing) past this many engine events; a scenario projected to need
+        /// more is refused before it starts. The baseline day has about a million.
+        #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
+        max_events: u64,
     },
     /// Draw the charts and the one-page report of a run: RUN/plots/*.png and RUN/report.html
     Plot {
@@ -66,26 +71,7 @@ pub enum Command {
         runs: Vec<PathBuf>,
     },
     /// Run a scenario over many seeds and parameter values in parallel, resumably
-    Sweep {
-        /// Scenario file
-        scenario: PathBuf,
-        /// Seeds: a range `1..1000` (inclusive), a seed, or a list `1,5,9`
-        #[arg(long, default_value = "1..10")]
-        seeds: String,
-        /// Parameter values to sweep, PATH=V1,V2 (repeatable: the grid is their product); e.g.
-        /// agents.noise.count=500,1000 or events.crash.size=100000,300000
-        #[arg(long = "set", value_name = "PATH=V1,V2")]
-        sets: Vec<String>,
-        /// Worker threads (default: one per core)
-        #[arg(long)]
-        jobs: Option<usize>,
-        /// Run only shard i of n (i from 0): every n-th run, for Slurm arrays and Kubernetes indexed jobs
-        #[arg(long, value_name = "I/N")]
-        shard: Option<String>,
-        /// Output root directory
-        #[arg(long, default_value = "output")]
-        out: PathBuf,
-    },
+    Sweep(SweepArgs),
     /// Stylized facts of a run (or of a LOBSTER file), compared with real markets; writes
     /// RUN/facts.json, the comparison charts RUN/plots/facts_*.png and RUN/report.html
     Facts {
@@ -112,7 +98,46 @@ pub enum Command {
     Check {
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
+        /// Refuse scenarios projected to need more engine events than this (as `run` would)
+        #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
+        max_events: u64,
     },
+    /// Check a run directory before trusting it: every file the manifest lists is there, has its
+    /// recorded sha256 and row count, and the Parquet files have the schema this version writes
+    Verify {
+        #[arg(required = true)]
+        runs: Vec<PathBuf>,
+    },
+}
+
+/// The `sweep` command's arguments.
+#[derive(clap::Args, Debug)]
+pub struct SweepArgs {
+    /// Scenario file
+    scenario: PathBuf,
+    /// Seeds: a range `1..1000` (inclusive), a seed, or a list `1,5,9`
+    #[arg(long, default_value = "1..10")]
+    seeds: String,
+    /// Parameter values to sweep, PATH=V1,V2 (repeatable: the grid is their product); e.g.
+    /// agents.noise.count=500,1000 or events.flash_crash.size=100000,300000
+    #[arg(long = "set", value_name = "PATH=V1,V2")]
+    sets: Vec<String>,
+    /// Worker threads (default: one per core)
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Run only shard i of n (i from 0): every n-th run, for Slurm arrays and Kubernetes indexed jobs
+    #[arg(long, value_name = "I/N")]
+    shard: Option<String>,
+    /// Output root directory
+    #[arg(long, default_value = "output")]
+    out: PathBuf,
+    /// The engine-event budget of each run (see `run --max-events`)
+    #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
+    max_events: u64,
+    /// Also draw each run's charts and report (RUN/plots, RUN/report.html); off by default, since
+    /// a sweep of a thousand days is read as data, and charts cost time and space per run
+    #[arg(long)]
+    plots: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -139,6 +164,8 @@ pub enum CliError {
     Facts(#[from] FactsError),
     #[error("{0}")]
     Plot(#[from] PlotError),
+    #[error("{0}")]
+    Read(#[from] ReadError),
     #[error("{bad} of {total} scenario files are invalid")]
     Invalid { bad: usize, total: usize },
     #[error("{0}")]
@@ -151,26 +178,37 @@ impl CliError {
         match self {
             CliError::Scenario(_) | CliError::Invalid { .. } | CliError::BadArgument(_) => 2,
             CliError::Run(RunError::Interrupted(_)) => 130,
-            // Unreadable or malformed input files are the user's to fix.
-            CliError::Facts(
-                FactsError::Io { .. }
-                | FactsError::Csv { .. }
-                | FactsError::Manifest { .. }
-                | FactsError::Read(
-                    ReadError::Io { .. } | ReadError::Json { .. } | ReadError::Manifest { .. },
-                ),
-            ) => 2,
-            CliError::Output(_) | CliError::Run(_) | CliError::Facts(_) | CliError::Plot(_) => 1,
+            CliError::Run(RunError::Budget(_)) => 2,
+            // Missing, unreadable, malformed, corrupted or foreign input files are the user's to
+            // fix; only failures to write (and internal errors) are 1.
+            CliError::Read(_) | CliError::Plot(PlotError::Read(_)) => 2,
+            CliError::Plot(PlotError::Interrupted) => 130,
+            CliError::Facts(e) => match e {
+                FactsError::Json { .. } => 1,
+                FactsError::Interrupted => 130,
+                _ => 2,
+            },
+            CliError::Output(_) | CliError::Run(_) | CliError::Plot(_) => 1,
         }
     }
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let hint = typo_hint(&e);
+            let code = e.exit_code();
+            let _ = e.print();
+            if let Some(hint) = hint {
+                eprintln!("{hint}");
+            }
+            return ExitCode::from(code as u8);
+        }
+    };
     // Ctrl-C asks runs to stop at their next check; they then publish nothing (no half-written run
     // looks complete) and the command exits 130. Finished sweep runs are kept, so a rerun resumes.
-    let _ =
-        ctrlc::set_handler(|| run::INTERRUPTED.store(true, std::sync::atomic::Ordering::Relaxed));
+    let _ = ctrlc::set_handler(crate::interrupt::request);
     let result = match cli.command {
         Command::Run {
             scenario,
@@ -181,6 +219,7 @@ pub fn main() -> ExitCode {
             quiet,
             json,
             no_plots,
+            max_events,
         } => {
             let filter = if no_events {
                 EventFilter::DropAll
@@ -191,17 +230,26 @@ pub fn main() -> ExitCode {
             };
             let opts = RunOptions {
                 seed,
-                out_root: out,
-                partitions: Vec::new(),
+                max_events,
+                ..RunOptions::new(out)
             };
             let progress = !quiet && !json && std::io::stderr().is_terminal();
-            run::run_file(&scenario, &filter, &opts, progress)
-                .and_then(|s| {
-                    // Charts come after the run is published: the data is complete whatever happens here.
+            run::stage_file(&scenario, &filter, &opts, progress)
+                .and_then(|staged| {
+                    // Charts and the report are drawn into the staging folder, so the run is
+                    // published whole or not at all.
                     if !no_plots {
-                        plot::write_report(&s.dir)?;
+                        plot::write_report(staged.path())?;
                     }
-                    Ok(s)
+                    let replaced = staged.summary.dir.is_dir();
+                    let summary = staged.publish()?;
+                    if replaced && !quiet && !json {
+                        eprintln!(
+                            "note: replaced the previous run in {} (with anything made from it there: facts.json, lobster/)",
+                            summary.dir.display()
+                        );
+                    }
+                    Ok(summary)
                 })
                 .map(|s| {
                     if json {
@@ -214,8 +262,18 @@ pub fn main() -> ExitCode {
                     }
                 })
         }
-        Command::Check { scenarios } => check(&scenarios),
+        Command::Check {
+            scenarios,
+            max_events,
+        } => check(&scenarios, max_events),
+        Command::Verify { runs } => runs.iter().try_for_each(|run| {
+            let report = crate::output::verify::verify_run(run)?;
+            println!("ok  {}: {report}", run.display());
+            Ok(())
+        }),
         Command::Plot { runs } => runs.iter().try_for_each(|run| {
+            crate::output::verify::verify_run(run)?;
+            interrupted()?;
             let report = plot::write_report(run)?;
             println!(
                 "wrote {} and {}",
@@ -231,18 +289,12 @@ pub fn main() -> ExitCode {
         } => facts(&target, &reference, no_plots),
         Command::Export(ExportCommand::Lobster { run, out }) => {
             let out = out.unwrap_or_else(|| run.join("lobster"));
-            crate::facts::export_lobster(&run, &out)
-                .map(|(m, o)| println!("wrote {}\n      {}", m.display(), o.display()))
+            crate::output::verify::verify_run(&run)
                 .map_err(CliError::from)
+                .and_then(|_| Ok(crate::facts::export_lobster(&run, &out)?))
+                .map(|(m, o)| println!("wrote {}\n      {}", m.display(), o.display()))
         }
-        Command::Sweep {
-            scenario,
-            seeds,
-            sets,
-            jobs,
-            shard,
-            out,
-        } => sweep(&scenario, &seeds, &sets, jobs, shard, out),
+        Command::Sweep(args) => sweep(&args),
         Command::Scenarios { dir } => list(&dir),
     };
     match result {
@@ -258,10 +310,15 @@ pub fn main() -> ExitCode {
 /// embeds them (the report is rewritten because it shows `facts.json`, which has just changed). A
 /// LOBSTER target has no directory of its own to draw into, so it gets the table only.
 fn facts(target: &Path, reference: &[PathBuf], no_plots: bool) -> Result<(), CliError> {
+    if target.is_dir() {
+        crate::output::verify::verify_run(target)?;
+    }
     let outcome = crate::facts::facts_command(target, reference)?;
     print!("{}", outcome.text());
     if let Some(dir) = outcome.run_dir.as_deref().filter(|_| !no_plots) {
+        interrupted()?;
         plot::render_facts(dir, &outcome.ours, &outcome.references)?;
+        interrupted()?;
         let report = plot::write_report(dir)?;
         println!(
             "\ncharts: {}/facts_*.png\nreport: {}",
@@ -272,12 +329,15 @@ fn facts(target: &Path, reference: &[PathBuf], no_plots: bool) -> Result<(), Cli
     Ok(())
 }
 
-fn check(paths: &[PathBuf]) -> Result<(), CliError> {
+fn check(paths: &[PathBuf], max_events: u64) -> Result<(), CliError> {
     let mut bad = 0;
     for path in paths {
-        match scenario::load(path) {
+        interrupted()?;
+        let loaded =
+            scenario::load(path).and_then(|s| scenario::budget::check(&s, max_events).map(|()| s));
+        match loaded {
             Ok(s) => {
-                let agents: u32 = s.agents.iter().map(|g| g.count).sum();
+                let agents: u64 = s.agents.iter().map(|g| u64::from(g.count)).sum();
                 let abuse = match s.abuse.len() {
                     0 => String::new(),
                     n => format!(", {n} abuse typologies"),
@@ -305,14 +365,57 @@ fn check(paths: &[PathBuf]) -> Result<(), CliError> {
     }
 }
 
-fn sweep(
-    scenario: &Path,
-    seeds: &str,
-    sets: &[String],
-    jobs: Option<usize>,
-    shard: Option<String>,
-    out: PathBuf,
-) -> Result<(), CliError> {
+/// clap suggests a subcommand only above a similarity threshold that misses swapped letters
+/// (`rnu`, `chcek`): those get a suggestion here.
+fn typo_hint(e: &clap::Error) -> Option<String> {
+    use clap::CommandFactory;
+    if e.kind() != clap::error::ErrorKind::InvalidSubcommand {
+        return None;
+    }
+    let given = match e.get(clap::error::ContextKind::InvalidSubcommand) {
+        Some(clap::error::ContextValue::String(s)) => s.clone(),
+        _ => return None,
+    };
+    if e.get(clap::error::ContextKind::SuggestedSubcommand)
+        .is_some()
+    {
+        return None;
+    }
+    let swapped = |a: &str, b: &str| {
+        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        a.len() == b.len() && {
+            let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+            matches!(diff.as_slice(), [i, j] if j == &(i + 1) && a[*i] == b[*j] && a[*j] == b[*i])
+        }
+    };
+    Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .find(|name| swapped(name, &given))
+        .map(|name| format!("\n  tip: did you mean `{name}`?"))
+}
+
+/// Ctrl-C honoured between the steps of a command: exit 130 with nothing (more) published.
+fn interrupted() -> Result<(), CliError> {
+    if crate::interrupt::requested() {
+        return Err(CliError::Run(RunError::Interrupted(
+            "stopped by Ctrl-C".into(),
+        )));
+    }
+    Ok(())
+}
+
+fn sweep(args: &SweepArgs) -> Result<(), CliError> {
+    let SweepArgs {
+        scenario,
+        seeds,
+        sets,
+        jobs,
+        shard,
+        out,
+        max_events,
+        plots,
+    } = args;
     use crate::run::grid::Override;
     use crate::run::sweep::{self, SweepOptions};
     let opts = SweepOptions {
@@ -322,17 +425,26 @@ fn sweep(
             .map(|s| Override::parse(s))
             .collect::<Result<_, _>>()
             .map_err(CliError::BadArgument)?,
-        jobs,
+        jobs: *jobs,
         shard: shard
             .as_deref()
             .map(sweep::parse_shard)
             .transpose()
             .map_err(CliError::BadArgument)?,
-        out_root: out,
+        out_root: out.clone(),
         progress: std::io::stderr().is_terminal(),
+        max_events: *max_events,
+        report: plots.then_some(draw_report as sweep::Decorate),
     };
     let started = std::time::Instant::now();
     let r = sweep::sweep(scenario, &opts)?;
+    if r.replaced > 0 {
+        eprintln!(
+            "note: {} existing runs were made from another version of {} (or of marketsim) and were made again",
+            r.replaced,
+            scenario.display()
+        );
+    }
     println!(
         "sweep: {} runs ({} run now, {} already complete) in {:.1} s; summary: {}",
         r.total,
@@ -342,6 +454,13 @@ fn sweep(
         r.summary.display()
     );
     Ok(())
+}
+
+/// What `sweep --plots` draws into each run before it is published.
+fn draw_report(dir: &Path) -> Result<(), String> {
+    plot::write_report(dir)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 fn list(dir: &Path) -> Result<(), CliError> {
@@ -380,6 +499,56 @@ fn list(dir: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Typologies with episodes that one of the train / validation / test windows lacks: a detector
+/// evaluated there never sees them. One line for all, since splits are by time and a low-prevalence
+/// day has several such gaps.
+fn split_gaps(abuse: &serde_json::Value) -> Option<String> {
+    let per = abuse.get("typologies")?.as_object()?;
+    let gaps: Vec<String> = per
+        .iter()
+        .filter_map(|(typology, v)| {
+            let splits = v.get("splits")?.as_object()?;
+            let missing: Vec<&str> = splits
+                .iter()
+                .filter(|(_, n)| n.as_u64() == Some(0))
+                .map(|(name, _)| name.as_str())
+                .collect();
+            (v.get("episodes")?.as_u64()? > 0 && !missing.is_empty())
+                .then(|| format!("{typology} ({})", missing.join(", ")))
+        })
+        .collect();
+    (!gaps.is_empty()).then(|| {
+        format!(
+            "splits without an episode of a typology (splits are by time; more episodes or another [labels] split fill them): {}",
+            gaps.join(", ")
+        )
+    })
+}
+
+/// Typologies that got fewer episodes than the scenario asked for (an actor's previous episode ran
+/// long, or the day had no room): said plainly, since a training set silently one short misleads.
+fn abuse_shortfalls(abuse: &serde_json::Value) -> Vec<String> {
+    let Some(per) = abuse.get("typologies").and_then(|t| t.as_object()) else {
+        return Vec::new();
+    };
+    per.iter()
+        .filter_map(|(typology, v)| {
+            let asked: u64 = v
+                .get("requested")?
+                .as_array()?
+                .iter()
+                .filter_map(|r| r.get("episodes").and_then(|e| e.as_u64()))
+                .sum();
+            let got = v.get("episodes")?.as_u64()?;
+            (asked > got).then(|| {
+                format!(
+                    "{typology}: {got} of the {asked} requested episodes ran (the others found no room in the day; see labels/episodes.parquet)"
+                )
+            })
+        })
+        .collect()
+}
+
 fn print_summary(s: &RunSummary) {
     let e = &s.engine;
     let x = &s.exchange;
@@ -412,6 +581,12 @@ fn print_summary(s: &RunSummary) {
             100.0 * (close / s.open_price - 1.0)
         ),
         None => println!("  price: {:.4} at the open, no trades", s.open_price),
+    }
+    for warning in abuse_shortfalls(&s.abuse)
+        .into_iter()
+        .chain(split_gaps(&s.abuse))
+    {
+        println!("  note: {warning}");
     }
     println!("  output: {}", s.dir.display());
     let report = s.dir.join(plot::REPORT_FILE);

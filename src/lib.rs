@@ -13,6 +13,8 @@ pub mod environment;
 pub mod exchange;
 pub mod facts;
 pub mod fraud;
+pub mod input_file;
+pub mod interrupt;
 pub mod output;
 pub mod plot;
 pub mod rng;

@@ -5,6 +5,10 @@ use std::fmt;
 use std::ops::{Add, AddAssign, Sub, SubAssign};
 
 /// Nanoseconds since the session opens. Unsigned because nothing happens before the open.
+///
+/// Arithmetic saturates instead of wrapping: a time that overflowed would jump back to the open and
+/// reorder the whole event queue silently. Loading caps every duration at a week
+/// (`scenario::duration::MAX_DURATION`), so saturation is a last line of defence, never a result.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Nanos(pub u64);
 
@@ -13,13 +17,13 @@ impl Nanos {
     pub const MAX: Nanos = Nanos(u64::MAX);
 
     pub const fn from_micros(us: u64) -> Self {
-        Nanos(us * 1_000)
+        Nanos(us.saturating_mul(1_000))
     }
     pub const fn from_millis(ms: u64) -> Self {
-        Nanos(ms * 1_000_000)
+        Nanos(ms.saturating_mul(1_000_000))
     }
     pub const fn from_secs(s: u64) -> Self {
-        Nanos(s * 1_000_000_000)
+        Nanos(s.saturating_mul(1_000_000_000))
     }
     /// Rounds to the nearest nanosecond; negative or NaN inputs clamp to zero.
     pub fn from_secs_f64(s: f64) -> Self {
@@ -40,18 +44,19 @@ impl Nanos {
 impl Add for Nanos {
     type Output = Nanos;
     fn add(self, rhs: Nanos) -> Nanos {
-        Nanos(self.0 + rhs.0)
+        Nanos(self.0.saturating_add(rhs.0))
     }
 }
 impl AddAssign for Nanos {
     fn add_assign(&mut self, rhs: Nanos) {
-        self.0 += rhs.0;
+        self.0 = self.0.saturating_add(rhs.0);
     }
 }
 impl Sub for Nanos {
     type Output = Nanos;
+    /// Saturates at zero: a difference of times never goes before the open.
     fn sub(self, rhs: Nanos) -> Nanos {
-        Nanos(self.0 - rhs.0)
+        Nanos(self.0.saturating_sub(rhs.0))
     }
 }
 

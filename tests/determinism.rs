@@ -33,6 +33,7 @@ fn same_seed_gives_byte_identical_parquet_and_another_seed_differs() {
             seed: Some(11),
             out_root: tmp.path().join("a"),
             partitions: Vec::new(),
+            max_events: marketsim::scenario::limits::DEFAULT_MAX_EVENTS,
         },
     )
     .unwrap();
@@ -42,6 +43,7 @@ fn same_seed_gives_byte_identical_parquet_and_another_seed_differs() {
             seed: Some(11),
             out_root: tmp.path().join("b"),
             partitions: Vec::new(),
+            max_events: marketsim::scenario::limits::DEFAULT_MAX_EVENTS,
         },
     )
     .unwrap();
@@ -51,6 +53,7 @@ fn same_seed_gives_byte_identical_parquet_and_another_seed_differs() {
             seed: Some(12),
             out_root: tmp.path().join("c"),
             partitions: Vec::new(),
+            max_events: marketsim::scenario::limits::DEFAULT_MAX_EVENTS,
         },
     )
     .unwrap();

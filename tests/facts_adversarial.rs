@@ -40,11 +40,7 @@ fn wrong_run(root: &Path) -> PathBuf {
     )
     .unwrap();
     let s = scenario::load(&path).unwrap();
-    let opts = RunOptions {
-        seed: None,
-        out_root: root.join("out"),
-        partitions: Vec::new(),
-    };
+    let opts = RunOptions::new(root.join("out"));
     run(&s, &opts).unwrap().dir
 }
 
@@ -237,11 +233,7 @@ fn reference_against_reference_runs_from_the_command_and_is_deterministic() {
 fn a_run_shorter_than_four_windows_gets_the_bands_and_a_reason() {
     let s = scenario::load(&common::scenario_path("quick")).unwrap();
     let root = tempfile::tempdir().unwrap();
-    let opts = RunOptions {
-        seed: None,
-        out_root: root.path().to_path_buf(),
-        partitions: Vec::new(),
-    };
+    let opts = RunOptions::new(root.path());
     let dir = run(&s, &opts).unwrap().dir;
     let outcome = facts::facts_command(&dir, &[message_file("AMZN")]).unwrap();
     let why = outcome.adversarial.clone().unwrap().unwrap_err();

@@ -19,6 +19,7 @@ fn baseline_passes_at_least_nine_of_eleven_headline_bands() {
         seed: None,
         out_root: root.path().to_path_buf(),
         partitions: Vec::new(),
+        max_events: marketsim::scenario::limits::DEFAULT_MAX_EVENTS,
     };
     let dir = run(&s, &opts).unwrap().dir;
     let facts = facts_of_run(&dir).unwrap();

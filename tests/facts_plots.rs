@@ -29,6 +29,7 @@ fn make_run(root: &Path) -> PathBuf {
         seed: None,
         out_root: root.to_path_buf(),
         partitions: Vec::new(),
+        max_events: marketsim::scenario::limits::DEFAULT_MAX_EVENTS,
     };
     run::run(&scenario, &options).unwrap().dir
 }

@@ -26,6 +26,7 @@ fn make_run(name: &str, root: &Path) -> PathBuf {
         seed: None,
         out_root: root.to_path_buf(),
         partitions: Vec::new(),
+        max_events: marketsim::scenario::limits::DEFAULT_MAX_EVENTS,
     };
     run(&s, &opts).unwrap().dir
 }

@@ -36,6 +36,7 @@ fn make_run(root: &Path, with_halt: bool) -> PathBuf {
             seed: None,
             out_root: root.to_path_buf(),
             partitions: Vec::new(),
+            max_events: marketsim::scenario::limits::DEFAULT_MAX_EVENTS,
         },
     )
     .expect("run succeeds");
@@ -304,6 +305,7 @@ fn abuse_episodes_are_marked_on_the_price_chart_and_tabled_in_the_report() {
             seed: None,
             out_root: tmp.path().to_path_buf(),
             partitions: Vec::new(),
+            max_events: marketsim::scenario::limits::DEFAULT_MAX_EVENTS,
         },
     )
     .expect("run succeeds")

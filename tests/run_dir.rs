@@ -28,7 +28,7 @@ fn dropped_without_commit_leaves_nothing() {
     {
         let run = RunDir::begin(&final_dir).unwrap();
         assert!(run.path().exists());
-        assert_eq!(run.path().parent(), final_dir.parent());
+        assert!(run.path().starts_with(final_dir.parent().unwrap()));
         fs::write(run.path().join("partial"), b"x").unwrap();
     }
     assert!(!final_dir.exists());

@@ -203,7 +203,7 @@ fn inline_agent_array_keeps_positions() {
         3,
         29,
         "agents[1].count",
-        "expected an integer from 0 to 4294967295, got -4",
+        "expected an integer from 0 to 1000000, got -4",
     );
 }
 
@@ -231,7 +231,7 @@ fn wrong_value_type() {
         11,
         13,
         "market.tick_size",
-        "invalid type: string \"0.01\", expected f64",
+        "expected a number, got string \"0.01\" (write it without quotes)",
     );
 }
 
@@ -295,7 +295,7 @@ fn event_kind_and_jump() {
         16,
         8,
         "events[0].jump",
-        "expected a non-zero fraction greater than -1",
+        "expected a non-zero fraction from -0.99 to 10",
     );
 }
 
@@ -420,7 +420,7 @@ fn flash_crash_other_limits() {
         17,
         8,
         "events[0].size",
-        "expected an integer >= 1, got 0",
+        "expected an integer from 1 to 1000000000000, got 0",
     );
     let e = err(&with_event(
         "kind = \"flash_crash\"\nat = \"12:00\"\nduration = \"5m\"\nsize = 100\nparticipation = 0.2\ninterval = \"0s\"\n",
@@ -430,7 +430,7 @@ fn flash_crash_other_limits() {
         19,
         12,
         "events[0].interval",
-        "expected a duration greater than zero",
+        "expected an interval of at least 1us",
     );
     let e = err(&with_event(
         "kind = \"flash_crash\"\nat = \"12:00\"\nduration = \"5m\"\nsize = 100\nparticipation = 0.2\nmaker_withdrawal = 0\n",
@@ -506,7 +506,7 @@ fn latency_spike_links_and_multiplier() {
         17,
         14,
         "events[0].multiplier",
-        "expected a multiplier >= 1 (latency can only get worse), got 0.5",
+        "expected a multiplier from 1 (latency can only get worse) to 1000000, got 0.5",
     );
 }
 
@@ -547,7 +547,7 @@ fn latency_spike_agent_families() {
         18,
         11,
         "events[0].agents[0]",
-        "invalid type: integer `3`, expected a string",
+        "expected a string, got integer `3`",
     );
 }
 
@@ -572,7 +572,7 @@ fn news_delay_families() {
         17,
         9,
         "events[0].delay",
-        "invalid type: string \"30s\", expected a table of agent family = delay",
+        "expected a table of agent family = delay, like { value = \"30s\" }, got string \"30s\"",
     );
     let e = err(&news("{ value = \"-1s\" }"));
     check(
@@ -678,7 +678,7 @@ fn volatility_multiplier_of_one() {
             17,
             14,
             "events[0].multiplier",
-            "expected a positive multiplier other than 1 (1 would change nothing), got ",
+            "expected a positive multiplier other than 1 (1 would change nothing), at most 100, got ",
         );
     }
     parse(&regime("0.5"), Path::new(FILE)).unwrap();
@@ -718,7 +718,7 @@ fn empty_event_name() {
         15,
         8,
         "events[0].name",
-        "expected a non-empty event name, got \" \"",
+        "expected a name of 1 to 64 characters without control characters, got \" \"",
     );
 }
 
@@ -833,7 +833,7 @@ fn bad_duration_string() {
         16,
         17,
         "agents[0].wake_interval",
-        "invalid type: integer `60`, expected a duration",
+        "expected a duration like \"90s\"",
     );
     let e = err(&with(
         "[[agents]]\ntype = \"noise\"\ncount = 3\nwake_interval = \"0s\"\n",
@@ -843,7 +843,7 @@ fn bad_duration_string() {
         16,
         17,
         "agents[0].wake_interval",
-        "expected a duration greater than zero",
+        "expected an interval of at least 1us",
     );
     let e = err(&with("[latency]\norder_entry = { base = \"1 ms\" }\n"));
     check(
@@ -921,7 +921,7 @@ fn scenario_name_must_be_a_folder_name() {
         2,
         8,
         "scenario.name",
-        "expected a name of letters, digits",
+        "expected a name of 1 to 64 letters, digits",
     );
 }
 
@@ -1239,7 +1239,7 @@ fn session_activity_profiles() {
         8,
         12,
         "session.activity",
-        "expected rate multipliers >= 0, got -2",
+        "expected rate multipliers from 0 to 1000000, got -2",
     );
     let e = err(&at("[0, 0]"));
     check(
@@ -1263,7 +1263,7 @@ fn session_activity_profiles() {
         8,
         12,
         "session.activity",
-        "invalid type: integer `3`, expected a profile name",
+        "expected a profile name (\"flat\" or \"u_shape\") or a list of rate multipliers, got integer `3`",
     );
 }
 

@@ -17,6 +17,8 @@ fn options(out: &Path) -> SweepOptions {
         shard: None,
         out_root: out.to_path_buf(),
         progress: false,
+        max_events: marketsim::scenario::limits::DEFAULT_MAX_EVENTS,
+        report: None,
     }
 }
 
@@ -159,6 +161,7 @@ fn buffered_output_stays_within_its_batch_while_the_day_streams() {
         seed: None,
         out_root: tmp.path().to_path_buf(),
         partitions: Vec::new(),
+        max_events: marketsim::scenario::limits::DEFAULT_MAX_EVENTS,
     };
     let summary = marketsim::run::run(&scenario, &opts).unwrap();
     assert!(

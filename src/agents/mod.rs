@@ -121,8 +121,10 @@ impl MarketInfo {
 
     /// Rounds a share count to whole lots, at least one lot.
     pub fn lots(&self, shares: f64) -> Qty {
-        let lots = (shares / self.lot_size as f64).round().max(1.0) as u64;
-        Qty(lots * self.lot_size)
+        // At most the largest order a scenario may give, so no draw from a heavy tail wraps.
+        let max_lots = crate::scenario::limits::MAX_SHARES as u64 / self.lot_size.max(1);
+        let lots = ((shares / self.lot_size as f64).round().max(1.0) as u64).min(max_lots);
+        Qty(lots.saturating_mul(self.lot_size))
     }
 }
 

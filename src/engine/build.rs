@@ -134,13 +134,19 @@ pub fn build(scenario: &Scenario, seed: u64) -> Simulation {
         volatility: stress.volatility_windows(),
         activity: activity.clone(),
     };
+    let longest_delay = news
+        .iter()
+        .flat_map(|(_, delays)| delays.iter().map(|d| d.1))
+        .max()
+        .unwrap_or(Nanos::ZERO);
     let fundamental = FundamentalPath::generate(
         &scenario.fundamental,
         scenario.session.length,
         &shocks,
         seed,
         tick,
-    );
+    )
+    .with_longest_delay(longest_delay);
     let delays_for = |family: &str| -> Vec<Nanos> {
         news.iter()
             .map(|(_, delays)| {

@@ -122,7 +122,10 @@ impl ActivityProfile {
         }
         // The slice whose span of activity time holds the target; slices of rate zero have an empty
         // span and are skipped.
-        let k = self.cumulative.partition_point(|c| *c <= target) - 1;
+        let k = self
+            .cumulative
+            .partition_point(|c| *c <= target)
+            .saturating_sub(1);
         let t = k as f64 * self.slice_ns + (target - self.cumulative[k]) / self.rates[k];
         Nanos(t as u64).max(now)
     }

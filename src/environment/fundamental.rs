@@ -15,6 +15,10 @@ pub struct FundamentalPath {
     step: Nanos,
     values: Vec<f64>,
     news: Vec<NewsJump>,
+    /// No reader learns of any news later than this after it breaks: bounds the news
+    /// [`value_seen`](Self::value_seen) has to look at, so its cost does not grow with the day's
+    /// news count.
+    longest_delay: Nanos,
 }
 
 /// A permanent change of the fundamental at a time: both the value and the level it reverts to move,
@@ -50,6 +54,9 @@ impl FundamentalPath {
         floor: f64,
     ) -> Self {
         let rng = &mut rng::stream(seed, Domain::Fundamental, 0);
+        // News may move the value 100x (`scenario::limits::MAX_NEWS_FACTOR`); this leaves room for
+        // the diffusion on top, and stops a value at infinity whatever the parameters.
+        let ceiling = params.mean * 1e4;
         let step = Nanos(params.step.0.max(1));
         let n = (session_length.0 / step.0) as usize + 1;
         let dt = step.as_secs_f64();
@@ -67,7 +74,9 @@ impl FundamentalPath {
                 .iter()
                 .filter(|w| w.0 <= t && t < w.1)
                 .map(|w| w.2)
-                .product()
+                .product::<f64>()
+                // Overlapping regimes multiply; past 1000x the value would leave any price range.
+                .min(1_000.0)
         };
 
         let mut pending = shocks.news.iter().peekable();
@@ -91,22 +100,34 @@ impl FundamentalPath {
                 x *= 1.0 + n.jump;
                 mean *= 1.0 + n.jump;
             }
-            x = x.max(floor);
+            // Bounded on both sides, so no combination of shocks can reach zero or infinity.
+            x = x.clamp(floor, ceiling);
             values.push(x);
         }
         FundamentalPath {
             step,
             values,
             news: shocks.news.clone(),
+            longest_delay: crate::scenario::duration_limit(),
         }
+    }
+
+    /// Declares that no reader's news delay exceeds `d` (the default is the longest duration a
+    /// scenario can give, which is always true and saves nothing).
+    pub fn with_longest_delay(mut self, d: Nanos) -> Self {
+        self.longest_delay = d;
+        self
     }
 
     /// The value as seen by someone who learns of news `i` only `delays[i]` after it breaks: inside
     /// that lag the jump is taken back out. Missing delays count as zero.
     pub fn value_seen(&self, t: Nanos, delays: &[Nanos]) -> f64 {
         let mut v = self.value_at(t);
-        for (n, d) in self.news.iter().zip(delays) {
-            if n.at <= t && t < n.at + *d {
+        // News is in time order: only what broke in (t - longest_delay, t] can still be unheard.
+        let end = self.news.partition_point(|n| n.at <= t);
+        let start = self.news[..end].partition_point(|n| n.at + self.longest_delay <= t);
+        for (n, d) in self.news[start..end].iter().zip(delays.iter().skip(start)) {
+            if t < n.at + *d {
                 v /= 1.0 + n.jump;
             }
         }

@@ -37,6 +37,9 @@ pub enum FactsError {
     /// a whole number of LOBSTER's 1/10000 currency units).
     #[error("{path}: {what}")]
     Unsupported { path: PathBuf, what: String },
+    /// Ctrl-C: stopped before publishing anything.
+    #[error("interrupted: nothing was written")]
+    Interrupted,
     /// Serialising facts to JSON failed.
     #[error("writing {path}: {source}")]
     Json {

@@ -55,6 +55,9 @@ pub fn facts_of_lobster(
 /// A LOBSTER message file read into the common form, its orderbook file found by name, at
 /// [`LOBSTER_TICK_SIZE`].
 fn series_of_lobster_message(message_csv: &Path) -> Result<series::MarketSeries, FactsError> {
+    // A missing or unreadable file is told as such before its name is judged.
+    crate::input_file::open_regular(message_csv)
+        .map_err(|e| FactsError::io(message_csv, "open", e))?;
     let orderbook = lobster::orderbook_path_for(message_csv)?;
     lobster::import::read_lobster(message_csv, &orderbook, LOBSTER_TICK_SIZE)
 }
@@ -156,6 +159,10 @@ pub fn facts_command(target: &Path, reference: &[PathBuf]) -> Result<FactsOutcom
         adversarial::adversarial(target, &days).map_err(|e| e.to_string())
     });
     if let Some(dir) = &run_dir {
+        crate::interrupt::pause_point("facts_computed");
+        if crate::interrupt::requested() {
+            return Err(FactsError::Interrupted);
+        }
         let report = adversarial.as_ref().and_then(|a| a.as_ref().ok());
         write_facts_json_with(dir, &ours, report)?;
     }

@@ -12,9 +12,9 @@ use super::error::FactsError;
 use super::replay::{BookMessage, FullBook, OrderRow, Replay, Sink};
 use super::run_info::RunInfo;
 use super::series::{BookStates, Execution, Level, MarketSeries, Message};
-use crate::output::MARKET_DIR;
 use crate::output::read::{Batch, for_each_batch, opt};
 use crate::output::records::OrderEventType;
+use crate::output::{MARKET_DIR, ReadError};
 use crate::types::{OrderKind, Side};
 
 /// Reads a run directory into the common form.
@@ -175,6 +175,9 @@ fn read_book(info: &RunInfo) -> Result<BookStates, FactsError> {
         let levels = (1..)
             .take_while(|k| b.has(&format!("bid_price_{k}")))
             .count();
+        if levels == 0 {
+            return Err(ReadError::column(&path, "bid_price_1", "not in the file").into());
+        }
         let states = states.get_or_insert_with(|| BookStates::new(levels));
         let ts = b.timestamps("timestamp")?;
         let side_columns = |name: &str| -> Result<Vec<_>, FactsError> {

@@ -100,6 +100,12 @@ pub enum ReadError {
         #[source]
         source: ArrowError,
     },
+    /// A file of the run does not match what the manifest recorded for it (size, hash, rows,
+    /// schema): corrupted, truncated or replaced.
+    #[error(
+        "{path}: {what}; the run is corrupted or was changed after it was written (marketsim verify)"
+    )]
+    Corrupt { path: PathBuf, what: String },
     /// A column is missing, or has an unexpected type or value.
     #[error("{path}: column `{column}`: {what}")]
     Column {

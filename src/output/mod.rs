@@ -28,6 +28,7 @@ pub mod run_dir;
 mod run_manifest;
 pub mod schema;
 pub mod tables;
+pub mod verify;
 
 use std::collections::BTreeMap;
 

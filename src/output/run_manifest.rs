@@ -6,7 +6,6 @@
 //! [`RunManifest::require_str`], whose error names the manifest and the field.
 
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
@@ -85,11 +84,20 @@ impl RunManifest {
             version: m.opt_str("/marketsim_version"),
             date: m.opt_str("/session/date").unwrap_or_default(),
             start_epoch_ns: m.i64("/session/start_epoch_ns")?,
-            length_ns: m.i64("/session/length_ns")?,
+            // What `scenario` accepts: a session of up to a day; anything else is not ours.
+            length_ns: m.i64_in(
+                "/session/length_ns",
+                1..=SECS_PER_DAY * NS_PER_SEC,
+                "a session length from 1 ns to one day",
+            )?,
             utc_offset_secs,
             symbol: m.opt_str("/market/symbol").unwrap_or_default(),
-            tick_size: m.positive_f64("/market/tick_size")?,
-            open_price: m.f64("/open_price")?,
+            tick_size: m.f64_in(
+                "/market/tick_size",
+                1e-9..=1e6,
+                "a tick size from 1e-9 to 1e6",
+            )?,
+            open_price: m.f64_in("/open_price", 1e-9..=1e15, "a positive opening price")?,
             close_price: root.get("close_price").and_then(Value::as_f64),
             wall_seconds: root.get("wall_seconds").and_then(Value::as_f64),
             row_counts,
@@ -149,8 +157,9 @@ impl RunManifest {
 
 /// A JSON file of a run (`manifest.json`, `facts.json`), with errors naming it.
 pub fn read_json(path: &Path) -> Result<Value, ReadError> {
-    let text = fs::read_to_string(path).map_err(|e| ReadError::io(path, "read", e))?;
-    serde_json::from_str(&text).map_err(|source| ReadError::Json {
+    let bytes = crate::input_file::read_capped(path, MAX_JSON_BYTES)
+        .map_err(|e| ReadError::io(path, "read", e))?;
+    serde_json::from_slice(&bytes).map_err(|source| ReadError::Json {
         path: path.to_path_buf(),
         source,
     })
@@ -235,15 +244,39 @@ impl Fields<'_> {
         v.as_f64().ok_or_else(|| self.bad(pointer, "a number", v))
     }
 
-    fn positive_f64(&self, pointer: &str) -> Result<f64, ReadError> {
+    /// A number in `range`, whose description `expecting` goes into the error.
+    fn f64_in(
+        &self,
+        pointer: &str,
+        range: std::ops::RangeInclusive<f64>,
+        expecting: &str,
+    ) -> Result<f64, ReadError> {
         let x = self.f64(pointer)?;
-        if x > 0.0 && x.is_finite() {
+        if range.contains(&x) && x != 0.0 {
             Ok(x)
         } else {
-            Err(self.bad(pointer, "a positive number", &Value::from(x)))
+            Err(self.bad(pointer, expecting, &Value::from(x)))
+        }
+    }
+
+    fn i64_in(
+        &self,
+        pointer: &str,
+        range: std::ops::RangeInclusive<i64>,
+        expecting: &str,
+    ) -> Result<i64, ReadError> {
+        let x = self.i64(pointer)?;
+        if range.contains(&x) {
+            Ok(x)
+        } else {
+            Err(self.bad(pointer, expecting, &Value::from(x)))
         }
     }
 }
+
+/// The largest manifest read: a run's manifest embeds its scenario (at most 1 MiB) and a few
+/// kilobytes of counters.
+const MAX_JSON_BYTES: u64 = 16 << 20;
 
 /// `/session/length_ns` → `session.length_ns`, the way the rest of marketsim names fields.
 fn field_name(pointer: &str) -> String {
@@ -253,6 +286,7 @@ fn field_name(pointer: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn offset_falls_back_to_the_scenario_text() {

@@ -1,4 +1,4 @@
-//! The five charts of a run. Each function only decides what to draw — series, axis range, labels —
+//! The six charts of a run. Each function only decides what to draw — series, axis range, labels —
 //! and leaves the shared frame (title row, legend, stress windows, halts, clock axis, the
 //! price chart's abuse-episode strip) to `frame`.
 
@@ -24,11 +24,16 @@ impl ChartKind {
 }
 
 /// Every chart, in report order.
-pub const CHARTS: [ChartKind; 5] = [
+pub const CHARTS: [ChartKind; 6] = [
     ChartKind {
         file: "price.png",
         caption: "Mid price (last state per second) and last trade price over the session",
         build: price,
+    },
+    ChartKind {
+        file: "mispricing.png",
+        caption: "Mid minus fundamental value, in basis points of the value (last state per second)",
+        build: mispricing,
     },
     ChartKind {
         file: "spread.png",
@@ -139,6 +144,45 @@ fn price(data: &RunData) -> TimeChart {
         note,
         caveat: None,
         episode_strip: true,
+    }
+}
+
+/// Where the price stands against what the stock is worth: on the price chart the two lines lie
+/// on top of each other, so a drift of a percent (a pump, makers at their limits) is invisible there.
+fn mispricing(data: &RunData) -> TimeChart {
+    let length = data.info.length_secs();
+    let gap = match &data.book {
+        Some(b) if !data.fundamental.is_empty() => {
+            series::mispricing_bp(b, &data.fundamental, length)
+        }
+        _ => Vec::new(),
+    };
+    let reach = series::extent([&gap]).map_or(10.0, |(lo, hi)| lo.abs().max(hi.abs()).max(10.0));
+    let note = if data.fundamental.is_empty() {
+        Some("No fundamental value in this run (labels/fundamental.parquet)".to_string())
+    } else {
+        no_book_note(data)
+    };
+    TimeChart {
+        title: "Mispricing: mid against the fundamental value".into(),
+        y_desc: "(mid / value − 1), basis points".into(),
+        y_range: (-reach * 1.1, reach * 1.1),
+        y_scale: Scale::Linear,
+        y_format: Box::new(|v| format::fixed(v, 0)),
+        bars: Vec::new(),
+        lines: vec![Line {
+            label: Some(
+                "mid − fundamental, bp of the value (positive: the price is above it)".into(),
+            ),
+            color: style::MID,
+            alpha: 1.0,
+            width: 1,
+            segments: gap,
+        }],
+        zero_line: true,
+        note,
+        caveat: None,
+        episode_strip: false,
     }
 }
 

@@ -22,6 +22,9 @@ pub enum PlotError {
     /// Plotters failed while drawing or encoding a chart.
     #[error("drawing {path}: {what}")]
     Draw { path: PathBuf, what: String },
+    /// Ctrl-C: stopped before the report was written.
+    #[error("interrupted: the report was not written")]
+    Interrupted,
     /// The embedded DejaVu font could not be registered with plotters (a broken build, not input).
     #[error("registering the embedded DejaVu font {style} failed")]
     Font { style: &'static str },

@@ -364,9 +364,30 @@ pub(super) fn stroke(
 
 /// Renders `chart` for `data` to `path` (PNG, `style::WIDTH` × `style::HEIGHT`).
 pub fn draw(path: &Path, data: &RunData, chart: &TimeChart) -> Result<(), PlotError> {
-    let root = BitMapBackend::new(path, (style::WIDTH, style::HEIGHT)).into_drawing_area();
-    draw_on(&root, data, chart).map_err(with_path(path))?;
-    root.present().map_err(draw_error(path))
+    atomic_png(path, |tmp| {
+        let root = BitMapBackend::new(tmp, (style::WIDTH, style::HEIGHT)).into_drawing_area();
+        draw_on(&root, data, chart).map_err(with_path(path))?;
+        root.present().map_err(draw_error(path))
+    })
+}
+
+/// Draws a PNG with `draw` into a hidden scratch folder beside `path` and renames it into place, so
+/// a chart is either the old one or the new one, never a truncated file (a full disk, a kill). The
+/// scratch file keeps the `.png` name because the bitmap backend picks the format by extension.
+pub(super) fn atomic_png(
+    path: &Path,
+    draw: impl FnOnce(&Path) -> Result<(), PlotError>,
+) -> Result<(), PlotError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let scratch = dir.join(format!(".drawing-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).map_err(|e| PlotError::io(&scratch, "create dir", e))?;
+    let tmp = scratch.join(path.file_name().unwrap_or_default());
+    let result = draw(&tmp).and_then(|()| {
+        std::fs::rename(&tmp, path).map_err(|e| PlotError::io(path, "rename into place", e))
+    });
+    let _ = std::fs::remove_file(&tmp);
+    let _ = std::fs::remove_dir(&scratch);
+    result
 }
 
 fn draw_on(root: &Area<'_>, data: &RunData, chart: &TimeChart) -> Result<(), PlotError> {

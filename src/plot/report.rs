@@ -36,6 +36,10 @@ pub fn write_report(run_dir: &Path) -> Result<PathBuf, PlotError> {
     if CHARTS.iter().any(|c| !plots.join(c.file).is_file()) {
         super::render(run_dir, &data)?;
     }
+    crate::interrupt::pause_point("charts");
+    if crate::interrupt::requested() {
+        return Err(PlotError::Interrupted);
+    }
     let mut images = Vec::with_capacity(CHARTS.len());
     for c in &CHARTS {
         let path = plots.join(c.file);
@@ -64,9 +68,16 @@ pub fn write_report(run_dir: &Path) -> Result<PathBuf, PlotError> {
     );
 
     let path = run_dir.join(REPORT_FILE);
-    let tmp = run_dir.join(format!(".{REPORT_FILE}.tmp"));
-    fs::write(&tmp, html).map_err(|e| PlotError::io(&tmp, "write", e))?;
-    fs::rename(&tmp, &path).map_err(|e| PlotError::io(&path, "rename into place", e))?;
+    let tmp = run_dir.join(format!(".{REPORT_FILE}.tmp-{}", std::process::id()));
+    let written = fs::write(&tmp, html)
+        .map_err(|e| PlotError::io(&tmp, "write", e))
+        .and_then(|()| {
+            fs::rename(&tmp, &path).map_err(|e| PlotError::io(&path, "rename into place", e))
+        });
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    written?;
     Ok(path)
 }
 
@@ -354,7 +365,12 @@ fn render_html(data: &RunData, h: &Headline, images: &[String], facts: &Facts) -
     o.push_str("<h2>Stylized facts</h2>\n");
     match &facts.json {
         None => {
-            let _ = writeln!(o, "<p class=\"none\">No {FACTS_FILE} in this run.</p>");
+            let _ = writeln!(
+                o,
+                "<p class=\"none\">No {FACTS_FILE} in this run yet: <code>marketsim facts RUN --reference \
+                 AAPL_..._message_1.csv AMZN_..._message_1.csv</code> computes the stylized facts beside real \
+                 days and redraws this report.</p>"
+            );
         }
         Some(Value::Object(map)) => {
             o.push_str("<table>\n<tr><th>fact</th><th>value</th></tr>\n");

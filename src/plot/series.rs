@@ -74,6 +74,31 @@ pub fn mid(book: &BookTop, end: f64) -> Segments {
     )
 }
 
+/// The mid's distance from the fundamental value in basis points of the value, last state per
+/// second (`value` is sorted by time and holds until its next sample); a gap where the book has an
+/// empty side or no value is known yet.
+pub fn mispricing_bp(book: &BookTop, value: &[(f64, f64)], end: f64) -> Segments {
+    let idx = last_per_second(&book.t);
+    steps(
+        idx.into_iter().map(|i| {
+            let t = book.t[i];
+            let k = value.partition_point(|(vt, _)| *vt <= t);
+            let v = match (
+                book.bid[i],
+                book.ask[i],
+                k.checked_sub(1).map(|k| value[k].1),
+            ) {
+                (Some(b), Some(a), Some(f)) if f > 0.0 => {
+                    Some(((b.price + a.price) / 2.0 / f - 1.0) * 1e4)
+                }
+                _ => None,
+            };
+            (t, v)
+        }),
+        end,
+    )
+}
+
 /// Spread in ticks, last state per second; a gap while either side is empty.
 pub fn spread_ticks(book: &BookTop, tick: f64, end: f64) -> Segments {
     let idx = last_per_second(&book.t);

@@ -92,9 +92,11 @@ pub struct XyChart {
 
 /// Renders `chart` to `path` (PNG, `style::WIDTH` × `style::HEIGHT`).
 pub fn draw(path: &Path, chart: &XyChart) -> Result<(), PlotError> {
-    let root = BitMapBackend::new(path, (style::WIDTH, style::HEIGHT)).into_drawing_area();
-    draw_on(&root, chart).map_err(frame::with_path(path))?;
-    root.present().map_err(frame::draw_error(path))
+    frame::atomic_png(path, |tmp| {
+        let root = BitMapBackend::new(tmp, (style::WIDTH, style::HEIGHT)).into_drawing_area();
+        draw_on(&root, chart).map_err(frame::with_path(path))?;
+        root.present().map_err(frame::draw_error(path))
+    })
 }
 
 fn draw_on(root: &Area<'_>, chart: &XyChart) -> Result<(), PlotError> {

@@ -72,12 +72,41 @@ pub fn points(overrides: &[Override]) -> Vec<Point> {
     })
 }
 
-/// How a value is written in a partition directory name and the summary table.
+/// How a value is written in a partition directory name and the summary table: its text, through
+/// the one rule for path components (no separators, no `..`, no spaces, not hidden).
 pub fn display(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.replace(['/', '\\', '='], "_"),
+    let text = match v {
+        Value::String(s) => s.clone(),
         other => other.to_string(),
+    };
+    crate::scenario::limits::path_component(&text.replace('=', "_"))
+}
+
+/// Refuses grids whose runs would collide or mislead: a path given twice (the later would silently
+/// win for both partition folders), a value listed twice, or two values that name one folder
+/// (`0.01` and `1e-2` stay apart, but `a/b` and `a_b` would share `a_b`).
+pub fn check_distinct(overrides: &[Override]) -> Result<(), String> {
+    for (i, o) in overrides.iter().enumerate() {
+        if overrides[..i].iter().any(|p| p.path == o.path) {
+            return Err(format!(
+                "--set {}: given twice; list every value in one --set, e.g. {}=1,2,3",
+                o.path, o.path
+            ));
+        }
+        let mut seen: Vec<(String, &Value)> = Vec::new();
+        for v in &o.values {
+            let folder = display(v);
+            if let Some((_, first)) = seen.iter().find(|(f, _)| *f == folder) {
+                return Err(format!(
+                    "--set {}: the values {first} and {v} would both be written to {}={folder}; list each value once",
+                    o.path,
+                    o.partition_key()
+                ));
+            }
+            seen.push((folder, v));
+        }
     }
+    Ok(())
 }
 
 /// The scenario text with the point's values set.
@@ -126,27 +155,68 @@ fn set_in_array(
     if tail.is_empty() {
         return Err(format!("--set {here}.{name}: name a key inside the entry"));
     }
-    let is = |t: &Table| {
-        let named = t.get("name").and_then(Value::as_str);
+    let label = |t: &Table| {
+        let named = t.get("name").and_then(Value::as_str).map(str::to_owned);
         let kind = t
             .get("type")
             .or_else(|| t.get("kind"))
             .or_else(|| t.get("typology"))
-            .and_then(Value::as_str);
-        named == Some(*name) || (named.is_none() && kind == Some(*name))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        (named, kind)
     };
-    let mut matching = entries
-        .iter_mut()
-        .filter_map(Value::as_table_mut)
-        .filter(|t| is(t));
-    let entry = matching
-        .next()
-        .ok_or_else(|| format!("--set: no entry named `{name}` in `{here}`"))?;
-    if matching.next().is_some() {
-        return Err(format!(
-            "--set: several entries of `{here}` match `{name}`; give them distinct names"
-        ));
-    }
+    // An entry is selected by its name, or by its type/kind/typology (named or not) when that is
+    // unambiguous: `events.flash_crash.size` finds the one flash crash whatever it is called.
+    let by_name: Vec<usize> = (0..entries.len())
+        .filter(|&i| {
+            entries[i]
+                .as_table()
+                .is_some_and(|t| label(t).0.as_deref() == Some(*name))
+        })
+        .collect();
+    let by_kind: Vec<usize> = (0..entries.len())
+        .filter(|&i| {
+            entries[i]
+                .as_table()
+                .is_some_and(|t| label(t).1.as_deref() == Some(*name))
+        })
+        .collect();
+    let chosen = if by_name.is_empty() {
+        &by_kind
+    } else {
+        &by_name
+    };
+    let known = || {
+        entries
+            .iter()
+            .filter_map(Value::as_table)
+            .map(|t| match label(t) {
+                (Some(n), Some(k)) => format!("{n} ({k})"),
+                (Some(n), None) => n,
+                (None, Some(k)) => k,
+                (None, None) => "?".into(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let index = match chosen.as_slice() {
+        [one] => *one,
+        [] => {
+            return Err(format!(
+                "--set: no entry named `{name}` in `{here}`; it has: {} (select by name or, when unique, by kind)",
+                known()
+            ));
+        }
+        _ => {
+            return Err(format!(
+                "--set: several entries of `{here}` match `{name}` ({}); select one by its name",
+                known()
+            ));
+        }
+    };
+    let entry = entries[index]
+        .as_table_mut()
+        .ok_or_else(|| format!("--set {here}: entry {index} is not a table"))?;
     let mut sub = std::mem::take(entry);
     let result = set(&mut sub, &tail.join("."), value);
     *entry = sub;
@@ -226,11 +296,25 @@ episodes = 2
     }
 
     #[test]
+    fn a_named_entry_is_also_found_by_its_kind_when_unique() {
+        let point = vec![(
+            "events.halt.duration".to_string(),
+            Value::String("2m".into()),
+        )];
+        let doc: Table = apply(TEXT, &point).unwrap().parse().unwrap();
+        assert_eq!(doc["events"][0]["duration"].as_str(), Some("2m"));
+        let point = vec![("agents.value.count".to_string(), Value::Integer(4))];
+        let doc: Table = apply(TEXT, &point).unwrap().parse().unwrap();
+        assert_eq!(doc["agents"][1]["count"].as_integer(), Some(4));
+    }
+
+    #[test]
     fn unknown_paths_are_errors() {
         let bad =
             |path: &str| apply(TEXT, &vec![(path.to_string(), Value::Integer(1))]).unwrap_err();
         assert!(bad("nope.x").contains("no `nope`"));
         assert!(bad("agents.momentum.count").contains("no entry named `momentum`"));
+        assert!(bad("agents.momentum.count").contains("it has: noise, funds (value)"));
         assert!(bad("market.tick_size.x").contains("is a value"));
         assert!(bad("agents.noise").contains("name a key"));
     }

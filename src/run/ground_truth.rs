@@ -162,11 +162,19 @@ pub fn prevalence(
             .iter()
             .filter(|a| a.is_abusive && a.family == t.as_str())
             .count() as u64;
+        let splits: serde_json::Map<String, Value> = crate::fraud::split::SPLITS
+            .iter()
+            .map(|&name| {
+                let n = eps.iter().filter(|e| e.split == name).count();
+                (name.to_string(), json!(n))
+            })
+            .collect();
         per.insert(
             t.as_str().into(),
             json!({
                 "requested": requested,
                 "episodes": eps.len(),
+                "splits": splits,
                 "orders": orders,
                 "order_share": share(orders, stats.new_orders),
                 "order_events": events,

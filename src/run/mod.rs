@@ -5,7 +5,7 @@
 //! manifest, and publish the directory atomically.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -38,6 +38,21 @@ pub struct RunOptions {
     pub out_root: PathBuf,
     /// Hive partitions between the scenario and the seed: a sweep's parameter values.
     pub partitions: Vec<(String, String)>,
+    /// The most engine events the run may process (`--max-events`): refused up front when the
+    /// scenario projects more, stopped with an error when it gets there.
+    pub max_events: u64,
+}
+
+impl RunOptions {
+    /// Output under `out_root`, the scenario's own seed, the default event budget.
+    pub fn new(out_root: impl Into<PathBuf>) -> Self {
+        RunOptions {
+            seed: None,
+            out_root: out_root.into(),
+            partitions: Vec::new(),
+            max_events: scenario::limits::DEFAULT_MAX_EVENTS,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -116,8 +131,36 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary, RunErro
     run_with(scenario, opts, false)
 }
 
+/// A finished run not yet published: every data file and the manifest are in its staging folder,
+/// where more can be added (charts, the report) before [`publish`](Self::publish) makes the whole
+/// directory appear at once. Dropped unpublished, it leaves nothing behind.
+pub struct StagedRun {
+    dir: RunDir,
+    pub summary: RunSummary,
+}
+
+impl StagedRun {
+    /// The staging folder, laid out exactly like the published run.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Publishes the run, unless Ctrl-C came in the meantime: then nothing is published.
+    pub fn publish(self) -> Result<RunSummary, RunError> {
+        crate::interrupt::pause_point("publish");
+        if INTERRUPTED.load(Ordering::Relaxed) {
+            return Err(RunError::Interrupted(format!(
+                "nothing was written for {}",
+                self.dir.final_dir().display()
+            )));
+        }
+        self.dir.commit()?;
+        Ok(self.summary)
+    }
+}
+
 /// Set by the Ctrl-C handler: runs stop at their next check and publish nothing.
-pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+pub use crate::interrupt::REQUESTED as INTERRUPTED;
 
 /// Why a run produced no output.
 #[derive(Debug, thiserror::Error)]
@@ -127,6 +170,12 @@ pub enum RunError {
     /// Stopped by Ctrl-C; says what was (not) written.
     #[error("interrupted: {0}")]
     Interrupted(String),
+    /// Drawing the charts and report of a run failed (nothing of it was published).
+    #[error("charts and report: {0}")]
+    Report(String),
+    /// The scenario asks for more work than the event budget allows.
+    #[error("{0}")]
+    Budget(#[from] scenario::ScenarioError),
 }
 
 /// [`run`], with a progress bar on stderr when `progress` is set and the run lasts over a second.
@@ -135,10 +184,20 @@ pub fn run_with(
     opts: &RunOptions,
     progress: bool,
 ) -> Result<RunSummary, RunError> {
+    stage(scenario, opts, progress)?.publish()
+}
+
+/// Runs the scenario into a staging folder: everything [`run_with`] does but the publishing.
+pub fn stage(
+    scenario: &Scenario,
+    opts: &RunOptions,
+    progress: bool,
+) -> Result<StagedRun, RunError> {
     let started = Instant::now();
+    scenario::budget::check(scenario, opts.max_events)?;
     let seed = opts.seed.unwrap_or(scenario.seed);
     let final_dir = run_dir(opts, scenario, seed);
-    let dir = RunDir::begin(&final_dir)?;
+    let dir = RunDir::begin_in(&final_dir, &opts.out_root)?;
     let cfg = WriterConfig {
         session_start_epoch_ns: scenario.session.start_epoch_ns(),
         tick_size: scenario.market.tick_size,
@@ -183,13 +242,29 @@ pub fn run_with(
         metrics: MetricsTracker::default(),
     };
     let mut bar = Progress::new(progress, scenario.session.length);
+    let mut over_budget = false;
     let completed = sim.run_watched(&mut recorder, |now, events| {
         bar.update(now, events);
-        !INTERRUPTED.load(Ordering::Relaxed)
+        over_budget = events > opts.max_events;
+        !over_budget && !INTERRUPTED.load(Ordering::Relaxed)
     });
     bar.finish();
     if let Some(e) = recorder.error {
         return Err(e.into());
+    }
+    if over_budget {
+        return Err(RunError::Budget(scenario::ScenarioError {
+            file: scenario.source_path.clone(),
+            line: 0,
+            column: 0,
+            field: String::new(),
+            message: format!(
+                "the run passed the budget of {} engine events (--max-events) at {} of the session; \
+                 nothing was written. Raise --max-events or make the day lighter",
+                opts.max_events,
+                scenario::format_duration(Nanos(sim.stats().end_time_ns))
+            ),
+        }));
     }
     if !completed {
         return Err(RunError::Interrupted(format!(
@@ -197,6 +272,7 @@ pub fn run_with(
             final_dir.display()
         )));
     }
+    crate::interrupt::pause_point("simulated");
     let metrics = recorder.metrics.finish(scenario.session.length.0);
     let peak_buffered_rows = writer.peak_buffered_rows();
     let mut row_counts = writer.finish()?;
@@ -265,8 +341,8 @@ pub fn run_with(
     };
     let manifest = manifest(scenario, &summary, dir.path())?;
     output::write_manifest(dir.path(), &manifest)?;
-    dir.commit()?;
-    Ok(summary)
+    crate::interrupt::pause_point("files_finished");
+    Ok(StagedRun { dir, summary })
 }
 
 fn manifest(
@@ -419,7 +495,9 @@ impl EventFilter {
                 scenario
                     .abuse
                     .retain(|a| !names.iter().any(|n| is_abuse(a, n)));
-                scenario.name = format!("{}-without-{}", scenario.name, names.join("-"));
+                // The names become part of a folder name, so they pass the one path rule.
+                let what = scenario::limits::path_component(&names.join("-"));
+                scenario.name = format!("{}-without-{what}", scenario.name);
             }
         }
         Ok(scenario)
@@ -433,8 +511,18 @@ pub fn run_file(
     opts: &RunOptions,
     progress: bool,
 ) -> Result<RunSummary, crate::cli::CliError> {
+    Ok(stage_file(path, filter, opts, progress)?.publish()?)
+}
+
+/// Loads and runs into a staging folder, leaving the publishing to the caller.
+pub fn stage_file(
+    path: &Path,
+    filter: &EventFilter,
+    opts: &RunOptions,
+    progress: bool,
+) -> Result<StagedRun, crate::cli::CliError> {
     let scenario = filter
         .apply(scenario::load(path)?)
         .map_err(crate::cli::CliError::BadArgument)?;
-    Ok(run_with(&scenario, opts, progress)?)
+    Ok(stage(&scenario, opts, progress)?)
 }

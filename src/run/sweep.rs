@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use super::grid::{self, Override, Point};
-use super::{INTERRUPTED, RunError, RunOptions, run, run_dir};
+use super::{INTERRUPTED, RunError, RunOptions, run_dir, stage};
 use crate::cli::CliError;
 use crate::output::{self, MANIFEST_FILE, OutputError, WriterConfig};
 use crate::scenario::{self, Scenario};
@@ -34,7 +34,15 @@ pub struct SweepOptions {
     pub shard: Option<(usize, usize)>,
     pub out_root: PathBuf,
     pub progress: bool,
+    /// Each run's engine-event budget.
+    pub max_events: u64,
+    /// Drawn into each run's staging folder before it is published (the CLI's charts and report,
+    /// which live above this layer); `None`: data only.
+    pub report: Option<Decorate>,
 }
+
+/// Adds files to a finished run before it is published; the error is told as the run's.
+pub type Decorate = fn(&Path) -> Result<(), String>;
 
 #[derive(Clone, Debug, Default)]
 pub struct SweepReport {
@@ -43,6 +51,9 @@ pub struct SweepReport {
     pub ran: usize,
     /// Already complete from an earlier (interrupted) sweep.
     pub skipped: usize,
+    /// Of `ran`: runs that existed but were made from another scenario text or version, so were
+    /// made again.
+    pub replaced: usize,
     pub summary: PathBuf,
 }
 
@@ -54,12 +65,19 @@ struct Job {
     opts: RunOptions,
 }
 
-/// Parses `1..100` (inclusive), `7`, or `1,5,9`.
+/// The most runs one sweep (or shard) may hold: a million runs is days of work on any cluster,
+/// and the run list is built in memory before anything starts.
+pub const MAX_RUNS: u64 = 1_000_000;
+
+/// Parses `1..100` (inclusive), `7`, or `1,5,9`: at most [`MAX_RUNS`] seeds, each listed once.
 pub fn parse_seeds(text: &str) -> Result<Vec<u64>, String> {
     let bad = || {
         format!(
             "--seeds {text}: expected a range like 1..1000 (inclusive), a seed, or a list 1,5,9"
         )
+    };
+    let too_many = |n: u64| {
+        format!("--seeds {text}: {n} seeds, more than the {MAX_RUNS} runs a sweep may hold")
     };
     if let Some((a, b)) = text.split_once("..") {
         let (a, b): (u64, u64) = (
@@ -69,11 +87,28 @@ pub fn parse_seeds(text: &str) -> Result<Vec<u64>, String> {
         if a > b {
             return Err(bad());
         }
+        let n = (b - a).saturating_add(1);
+        if n > MAX_RUNS {
+            return Err(too_many(n));
+        }
         return Ok((a..=b).collect());
     }
-    text.split(',')
+    let seeds: Vec<u64> = text
+        .split(',')
         .map(|s| s.trim().parse().map_err(|_| bad()))
-        .collect()
+        .collect::<Result<_, _>>()?;
+    if seeds.len() as u64 > MAX_RUNS {
+        return Err(too_many(seeds.len() as u64));
+    }
+    let mut sorted = seeds.clone();
+    sorted.sort_unstable();
+    if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
+        return Err(format!(
+            "--seeds {text}: seed {} is listed twice; each seed is one run",
+            w[0]
+        ));
+    }
+    Ok(seeds)
 }
 
 /// Parses `i/n` with `i < n`.
@@ -92,13 +127,28 @@ pub fn parse_shard(text: &str) -> Result<(usize, usize), String> {
 }
 
 pub fn sweep(path: &Path, opts: &SweepOptions) -> Result<SweepReport, CliError> {
-    let text = std::fs::read_to_string(path).map_err(|e| scenario::ScenarioError::io(path, &e))?;
+    let text = scenario::read_text(path)?;
     let base = scenario::parse(&text, path)?;
+    grid::check_distinct(&opts.sets).map_err(CliError::BadArgument)?;
+    let points: u64 = opts
+        .sets
+        .iter()
+        .map(|o| o.values.len() as u64)
+        .fold(1, u64::saturating_mul);
+    let runs = points.saturating_mul(opts.seeds.len() as u64);
+    if runs > MAX_RUNS {
+        return Err(CliError::BadArgument(format!(
+            "the sweep has {points} grid points x {} seeds = {runs} runs, more than the {MAX_RUNS} one sweep may hold; split it",
+            opts.seeds.len()
+        )));
+    }
     // Every grid point is validated before anything runs: a bad value fails the sweep up front.
     let mut variants = Vec::new();
     for point in grid::points(&opts.sets) {
         let edited = grid::apply(&text, &point).map_err(CliError::BadArgument)?;
-        let scenario = scenario::parse(&edited, path)?;
+        let scenario = scenario::parse(&edited, path)
+            .and_then(|s| scenario::budget::check(&s, opts.max_events).map(|()| s))
+            .map_err(|e| caused_by(e, &point))?;
         variants.push((point, scenario));
     }
     let mut jobs = Vec::new();
@@ -113,6 +163,7 @@ pub fn sweep(path: &Path, opts: &SweepOptions) -> Result<SweepReport, CliError> 
                 seed: Some(seed),
                 out_root: opts.out_root.clone(),
                 partitions,
+                max_events: opts.max_events,
             };
             jobs.push(Job {
                 point: point.clone(),
@@ -147,16 +198,24 @@ pub fn sweep(path: &Path, opts: &SweepOptions) -> Result<SweepReport, CliError> 
         .num_threads(opts.jobs.unwrap_or(0))
         .build()
         .map_err(|e| CliError::BadArgument(format!("--jobs: {e}")))?;
+    let replaced = std::sync::atomic::AtomicUsize::new(0);
     let outcomes: Vec<Result<bool, RunError>> = pool.install(|| {
         jobs.par_iter()
             .map(|job| {
                 let dir = run_dir(&job.opts, &job.scenario, job.seed);
-                let ran = if dir.join(MANIFEST_FILE).is_file() {
+                let ran = if is_complete(&dir, &job.scenario) {
                     false
                 } else if INTERRUPTED.load(Ordering::Relaxed) {
                     return Err(RunError::Interrupted(dir.display().to_string()));
                 } else {
-                    run(&job.scenario, &job.opts)?;
+                    if dir.join(MANIFEST_FILE).is_file() {
+                        replaced.fetch_add(1, Ordering::Relaxed);
+                    }
+                    let staged = stage(&job.scenario, &job.opts, false)?;
+                    if let Some(draw) = opts.report {
+                        draw(staged.path()).map_err(RunError::Report)?;
+                    }
+                    staged.publish()?;
                     true
                 };
                 bar.inc(1);
@@ -167,6 +226,7 @@ pub fn sweep(path: &Path, opts: &SweepOptions) -> Result<SweepReport, CliError> 
     bar.finish_and_clear();
     let mut report = SweepReport {
         total: jobs.len(),
+        replaced: replaced.into_inner(),
         ..SweepReport::default()
     };
     let mut interrupted = 0;
@@ -188,6 +248,31 @@ pub fn sweep(path: &Path, opts: &SweepOptions) -> Result<SweepReport, CliError> 
     }
     report.summary = write_summary(&base, &jobs, opts)?;
     Ok(report)
+}
+
+/// An error in a grid point's scenario, told as the `--set` values that caused it: its position
+/// would point into the edited text, which the user never saw, so the position is dropped and
+/// the overrides are named instead.
+fn caused_by(mut e: scenario::ScenarioError, point: &Point) -> CliError {
+    let sets: Vec<String> = point.iter().map(|(p, v)| format!("{p}={v}")).collect();
+    e.line = 0;
+    e.column = 0;
+    e.message = format!("{} (with --set {})", e.message, sets.join(" --set "));
+    e.into()
+}
+
+/// A run counts as done only if it was made from exactly this scenario text by this version: after
+/// an edit of the scenario file (or an upgrade) its old runs are rerun, not silently kept.
+fn is_complete(dir: &Path, scenario: &Scenario) -> bool {
+    let Ok(manifest) = output::read_json(&dir.join(MANIFEST_FILE)) else {
+        return false;
+    };
+    let sha = output::sha256_hex(scenario.source_text.as_bytes());
+    manifest.pointer("/scenario/sha256").and_then(Value::as_str) == Some(sha.as_str())
+        && manifest
+            .pointer("/marketsim_version")
+            .and_then(Value::as_str)
+            == Some(env!("CARGO_PKG_VERSION"))
 }
 
 /// `sweep_summary.parquet` (or `sweep_summary-shard-i-of-n.parquet`) beside the runs: one row per

@@ -7,6 +7,7 @@ use toml::de::DeTable;
 
 use super::duration::format_duration;
 use super::error::Source;
+use super::limits::{MAX_AGENTS, MAX_SHARES, MAX_TICKS};
 use super::model::{AgentGroup, Latency};
 use super::params::{
     AgentParams, ExecStyle, ExecutionParams, MarketMakerParams, MomentumParams, NoiseParams,
@@ -123,10 +124,22 @@ trait Family: DeserializeOwned {
 }
 
 pub(crate) fn agents(src: &Source, root: &DeTable, global: &Latency) -> Result<Vec<AgentGroup>> {
-    tagged::entries(src, root, "agents", "type", &FAMILIES)?
-        .iter()
-        .map(|entry| group(src, root, entry, global))
-        .collect()
+    let entries = tagged::entries(src, root, "agents", "type", &FAMILIES)?;
+    let mut total = 0u64;
+    let mut groups = Vec::with_capacity(entries.len());
+    for entry in &entries {
+        let g = group(src, root, entry, global)?;
+        total += u64::from(g.count);
+        if total > MAX_AGENTS {
+            return Err(src.error(
+                entry.value.span(),
+                format!("{}.count", entry.path),
+                format!("expected at most {MAX_AGENTS} agents in all groups together, got {total} by this group"),
+            ));
+        }
+        groups.push(g);
+    }
+    Ok(groups)
 }
 
 fn group(src: &Source, root: &DeTable, entry: &Entry, global: &Latency) -> Result<AgentGroup> {
@@ -150,12 +163,12 @@ fn build<R: Family>(
     let raw: R = entry.parse(s.src, root)?;
     let c = raw.common();
     let name = c.name.as_ref().map_or(entry.tag, |n| n.get_ref().as_str());
-    if name.trim().is_empty() {
-        return Err(s.fail(c.name, "name", "expected a non-empty group name, got \"\""));
+    if let Err(why) = super::limits::label(name) {
+        return Err(s.fail(c.name, "name", format!("expected {why}, got {name:?}")));
     }
     Ok(AgentGroup {
         name: name.to_owned(),
-        count: s.int(c.count, "count", 0, 0, i64::from(u32::MAX))?,
+        count: s.int(c.count, "count", 0, 0, MAX_AGENTS as i64)?,
         latency: latency(
             &s.child("latency", c.latency.as_ref()),
             c.latency.as_ref(),
@@ -181,22 +194,24 @@ fn noise(s: &Scope, r: &RawNoise) -> Result<AgentParams> {
         )));
     }
     Ok(AgentParams::Noise(NoiseParams {
-        wake_interval: s.positive_duration(&r.wake_interval, "wake_interval", d.wake_interval)?,
+        wake_interval: s.interval(&r.wake_interval, "wake_interval", d.wake_interval)?,
         p_market,
         p_cancel,
-        limit_offset_ticks: s.positive(
+        limit_offset_ticks: s.float(
             &r.limit_offset_ticks,
             "limit_offset_ticks",
             d.limit_offset_ticks,
+            "a positive number of ticks, at most 100000",
+            |v| v > 0.0 && v <= 100_000.0,
         )?,
-        size_median: s.positive(&r.size_median, "size_median", d.size_median)?,
-        size_sigma: s.non_negative(&r.size_sigma, "size_sigma", d.size_sigma)?,
+        size_median: s.shares_f64(&r.size_median, "size_median", d.size_median)?,
+        size_sigma: s.size_sigma(&r.size_sigma, d.size_sigma)?,
         max_resting: s.int(
             &r.max_resting,
             "max_resting",
             d.max_resting as i64,
             1,
-            i64::MAX,
+            100_000,
         )?,
     }))
 }
@@ -204,7 +219,7 @@ fn noise(s: &Scope, r: &RawNoise) -> Result<AgentParams> {
 fn value(s: &Scope, r: &RawValue) -> Result<AgentParams> {
     let d = ValueParams::default();
     Ok(AgentParams::Value(ValueParams {
-        wake_interval: s.positive_duration(&r.wake_interval, "wake_interval", d.wake_interval)?,
+        wake_interval: s.interval(&r.wake_interval, "wake_interval", d.wake_interval)?,
         observation_noise: s.non_negative(
             &r.observation_noise,
             "observation_noise",
@@ -212,9 +227,15 @@ fn value(s: &Scope, r: &RawValue) -> Result<AgentParams> {
         )?,
         threshold: s.non_negative(&r.threshold, "threshold", d.threshold)?,
         p_aggressive: s.probability(&r.p_aggressive, "p_aggressive", d.p_aggressive)?,
-        size_median: s.positive(&r.size_median, "size_median", d.size_median)?,
-        size_sigma: s.non_negative(&r.size_sigma, "size_sigma", d.size_sigma)?,
-        max_position: s.int(&r.max_position, "max_position", d.max_position, 1, i64::MAX)?,
+        size_median: s.shares_f64(&r.size_median, "size_median", d.size_median)?,
+        size_sigma: s.size_sigma(&r.size_sigma, d.size_sigma)?,
+        max_position: s.int(
+            &r.max_position,
+            "max_position",
+            d.max_position,
+            1,
+            MAX_SHARES,
+        )?,
     }))
 }
 
@@ -243,42 +264,48 @@ fn momentum(s: &Scope, r: &RawMomentum) -> Result<AgentParams> {
         ));
     }
     Ok(AgentParams::Momentum(MomentumParams {
-        wake_interval: s.positive_duration(&r.wake_interval, "wake_interval", d.wake_interval)?,
+        wake_interval: s.interval(&r.wake_interval, "wake_interval", d.wake_interval)?,
         fast,
         slow,
         threshold: s.non_negative(&r.threshold, "threshold", d.threshold)?,
-        size_median: s.positive(&r.size_median, "size_median", d.size_median)?,
-        size_sigma: s.non_negative(&r.size_sigma, "size_sigma", d.size_sigma)?,
-        max_position: s.int(&r.max_position, "max_position", d.max_position, 1, i64::MAX)?,
+        size_median: s.shares_f64(&r.size_median, "size_median", d.size_median)?,
+        size_sigma: s.size_sigma(&r.size_sigma, d.size_sigma)?,
+        max_position: s.int(
+            &r.max_position,
+            "max_position",
+            d.max_position,
+            1,
+            MAX_SHARES,
+        )?,
     }))
 }
 
 fn market_maker(s: &Scope, r: &RawMarketMaker) -> Result<AgentParams> {
     let d = MarketMakerParams::default();
     Ok(AgentParams::MarketMaker(MarketMakerParams {
-        wake_interval: s.positive_duration(&r.wake_interval, "wake_interval", d.wake_interval)?,
+        wake_interval: s.interval(&r.wake_interval, "wake_interval", d.wake_interval)?,
         levels: s.int(&r.levels, "levels", d.levels as i64, 1, 20)?,
         level_spacing_ticks: s.int(
             &r.level_spacing_ticks,
             "level_spacing_ticks",
             d.level_spacing_ticks,
             1,
-            i64::MAX,
+            MAX_TICKS,
         )?,
         half_spread_ticks: s.int(
             &r.half_spread_ticks,
             "half_spread_ticks",
             d.half_spread_ticks,
             1,
-            i64::MAX,
+            MAX_TICKS,
         )?,
-        size: s.int(&r.size, "size", d.size as i64, 1, i64::MAX)?,
+        size: s.int(&r.size, "size", d.size as i64, 1, MAX_SHARES)?,
         max_inventory: s.int(
             &r.max_inventory,
             "max_inventory",
             d.max_inventory,
             1,
-            i64::MAX,
+            MAX_SHARES,
         )?,
         skew_ticks: s.non_negative(&r.skew_ticks, "skew_ticks", d.skew_ticks)?,
         vol_window: s.positive_duration(&r.vol_window, "vol_window", d.vol_window)?,
@@ -303,18 +330,14 @@ fn execution(s: &Scope, r: &RawExecution) -> Result<AgentParams> {
             "metaorders_per_day",
             d.metaorders_per_day,
         )?,
-        size_median: s.positive(&r.size_median, "size_median", d.size_median)?,
+        size_median: s.shares_f64(&r.size_median, "size_median", d.size_median)?,
         size_alpha: s.above(&r.size_alpha, "size_alpha", d.size_alpha, 1.0)?,
         duration_median: s.positive_duration(
             &r.duration_median,
             "duration_median",
             d.duration_median,
         )?,
-        child_interval: s.positive_duration(
-            &r.child_interval,
-            "child_interval",
-            d.child_interval,
-        )?,
+        child_interval: s.interval(&r.child_interval, "child_interval", d.child_interval)?,
         style: match r.style.as_ref().map(|v| *v.get_ref()) {
             Some(StyleName::Vwap) => ExecStyle::Vwap,
             Some(StyleName::Twap) => ExecStyle::Twap,
@@ -325,7 +348,7 @@ fn execution(s: &Scope, r: &RawExecution) -> Result<AgentParams> {
             "limit_slippage_ticks",
             d.limit_slippage_ticks,
             0,
-            i64::MAX,
+            MAX_TICKS,
         )?,
         max_participation: s.float(
             &r.max_participation,

@@ -64,11 +64,19 @@ pub fn parse_duration(text: &str) -> Result<Nanos, String> {
             .checked_add(component_nanos(number, UNITS[rank].1)?)
             .ok_or_else(too_long)?;
     }
-    u64::try_from(total).map(Nanos).map_err(|_| too_long())
+    if total > MAX_DURATION.0 as u128 {
+        return Err(too_long());
+    }
+    Ok(Nanos(total as u64))
 }
 
+/// The longest duration a scenario may give: a week. Nothing in a trading session lasts longer,
+/// and the cap keeps every sum of clock times and durations (an event's end, a delayed label, a
+/// latency added to a timestamp) far from the top of the u64 nanosecond clock, so none can wrap.
+pub const MAX_DURATION: Nanos = Nanos::from_secs(7 * 86_400);
+
 fn too_long() -> String {
-    "it is too long to represent in nanoseconds".into()
+    "it is longer than the limit of 7 days (168h)".into()
 }
 
 /// `number` is digits with at most one '.', scaled by `unit_ns` exactly.
@@ -190,8 +198,10 @@ mod tests {
     }
 
     #[test]
-    fn u64_boundary() {
-        assert_eq!(ns("18446744073709551615ns"), u64::MAX);
+    fn durations_stop_at_a_week_so_no_clock_sum_can_wrap() {
+        assert_eq!(ns("168h"), MAX_DURATION.0);
+        assert!(parse_duration("168h1ns").is_err());
+        assert!(parse_duration("18446744073709551615ns").is_err());
         assert!(parse_duration("18446744073709551616ns").is_err());
     }
 

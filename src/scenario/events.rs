@@ -11,6 +11,7 @@ use super::agents::FAMILIES;
 use super::clock::format_clock;
 use super::duration::format_duration;
 use super::error::Source;
+use super::limits::{self, MAX_EVENTS, MAX_NEWS_FACTOR, MAX_SHARES};
 use super::model::{Event, EventKind, Market, Session};
 use super::parsed::{Clock, Dur};
 use super::tagged::{self, Entry, one_of};
@@ -189,12 +190,55 @@ pub(crate) fn events(
     session: &Session,
     market: &Market,
 ) -> Result<Vec<Event>> {
-    let mut events = tagged::entries(src, root, "events", "kind", &KINDS)?
+    let entries = tagged::entries(src, root, "events", "kind", &KINDS)?;
+    if let Some(extra) = entries.get(MAX_EVENTS) {
+        return Err(src.error(
+            extra.value.span(),
+            extra.path.clone(),
+            format!(
+                "expected at most {MAX_EVENTS} [[events]] entries, got {}",
+                entries.len()
+            ),
+        ));
+    }
+    let mut events = entries
         .iter()
         .map(|entry| event(src, root, entry, session, market))
         .collect::<Result<Vec<_>>>()?;
     events.sort_by_key(|e| e.at);
+    news_factor(src, root, &events, session)?;
     Ok(events)
+}
+
+/// All news together may move the value by at most [`MAX_NEWS_FACTOR`] either way, so a string
+/// of large jumps cannot push it to infinity (or to a price no book can quote).
+fn news_factor(src: &Source, root: &DeTable, events: &[Event], session: &Session) -> Result<()> {
+    let (mut up, mut down) = (1.0f64, 1.0f64);
+    for e in events {
+        if let EventKind::News { jump, .. } = e.kind {
+            if jump > 0.0 {
+                up *= 1.0 + jump;
+            } else {
+                down *= 1.0 + jump;
+            }
+        }
+        if up > MAX_NEWS_FACTOR || down < 1.0 / MAX_NEWS_FACTOR {
+            let span = root.get("events").map_or(0..0, |v| v.span());
+            return Err(src.error(
+                span,
+                "events",
+                format!(
+                    "expected the news jumps together to move the value at most {MAX_NEWS_FACTOR}x up or down, \
+                     but by {} (the news named {:?}) they compound to {:.3}x up and {:.3}x down",
+                    format_clock(session.open + e.at),
+                    e.name,
+                    up,
+                    down
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn event(
@@ -230,12 +274,8 @@ fn build<R: Kind>(
     let raw: R = entry.parse(s.src, root)?;
     let c = raw.common();
     let name = c.name.as_ref().map_or(entry.tag, |n| n.get_ref().as_str());
-    if name.trim().is_empty() {
-        return Err(s.fail(
-            c.name,
-            "name",
-            format!("expected a non-empty event name, got {name:?}"),
-        ));
+    if let Err(why) = limits::label(name) {
+        return Err(s.fail(c.name, "name", format!("expected {why}, got {name:?}")));
     }
     let at = at(&s, c.at, session)?;
     let cx = Ctx {
@@ -289,7 +329,7 @@ impl Ctx<'_> {
 
     /// A share count the exchange would accept: positive and a whole number of lots.
     fn shares(&self, value: &Spanned<i64>, key: &str) -> Result<u64> {
-        let n: u64 = self.s.int(value, key, 0, 1, i64::MAX)?;
+        let n: u64 = self.s.int(value, key, 0, 1, MAX_SHARES)?;
         let lot = self.market.lot_size;
         if !n.is_multiple_of(lot) {
             return Err(self.s.fail(
@@ -304,10 +344,23 @@ impl Ctx<'_> {
 
 fn news(cx: &Ctx, r: &RawNews) -> Result<EventKind> {
     let jump = *r.jump.get_ref();
-    if !(jump.is_finite() && jump > -1.0 && jump != 0.0) {
+    if !(jump.is_finite() && jump > -0.99 && jump <= 10.0 && jump != 0.0) {
         return Err(cx.s.fail(&r.jump, "jump", format!(
-            "expected a non-zero fraction greater than -1 (the value cannot go negative), got {jump}"
+            "expected a non-zero fraction from -0.99 to 10 (the value cannot go negative), got {jump}"
         )));
+    }
+    if let Some(h) = &r.headline
+        && h.chars().count() > limits::MAX_TEXT_CHARS
+    {
+        return Err(cx.s.fail(
+            &r.jump,
+            "headline",
+            format!(
+                "expected a headline of at most {} characters, got {}",
+                limits::MAX_TEXT_CHARS,
+                h.chars().count()
+            ),
+        ));
     }
     let mut delays: Vec<(String, Nanos)> = r
         .delay
@@ -334,7 +387,7 @@ fn flash_crash(cx: &Ctx, r: &RawFlashCrash) -> Result<EventKind> {
         "a fraction of market volume in (0, 1]",
         |p| p > 0.0 && p <= 1.0,
     )?;
-    let interval = s.positive_duration(&r.interval, "interval", FLASH_CRASH_INTERVAL)?;
+    let interval = s.interval(&r.interval, "interval", FLASH_CRASH_INTERVAL)?;
     let maker_withdrawal = match &r.maker_withdrawal {
         None => None,
         Some(_) => Some(s.float(
@@ -404,8 +457,8 @@ fn volatility_regime(cx: &Ctx, r: &RawVolatilityRegime) -> Result<EventKind> {
             &r.multiplier,
             "multiplier",
             0.0,
-            "a positive multiplier other than 1 (1 would change nothing)",
-            |m| m > 0.0 && m != 1.0,
+            "a positive multiplier other than 1 (1 would change nothing), at most 100",
+            |m| m > 0.0 && m != 1.0 && m <= 100.0,
         )?,
     })
 }
@@ -440,8 +493,8 @@ fn latency_spike(cx: &Ctx, r: &RawLatencySpike) -> Result<EventKind> {
         &r.multiplier,
         "multiplier",
         0.0,
-        "a multiplier >= 1 (latency can only get worse)",
-        |m| m >= 1.0,
+        "a multiplier from 1 (latency can only get worse) to 1000000",
+        |m| (1.0..=1e6).contains(&m),
     )?;
     let mut families: Vec<String> = Vec::new();
     if let Some(list) = &r.agents {

@@ -32,12 +32,36 @@ impl Source<'_> {
                 .unwrap_or_default();
             let message = match raw.strip_prefix("unknown field") {
                 Some(rest) => format!("unknown key{rest}"),
-                None => raw.to_owned(),
+                None => plain_types(raw),
             };
             (field, message)
         };
         self.error(span, field, message)
     }
+}
+
+/// serde's type words as a scenario author knows them: "invalid type: string \"1000\", expected
+/// i64" becomes "expected an integer, got the string \"1000\" (write it without quotes)".
+fn plain_types(raw: &str) -> String {
+    let Some(rest) = raw.strip_prefix("invalid type: ") else {
+        return raw.to_owned();
+    };
+    let Some((got, expected)) = rest.split_once(", expected ") else {
+        return raw.to_owned();
+    };
+    let expected = match expected {
+        "i64" | "u64" | "i32" | "u32" | "usize" => "an integer",
+        "f64" | "f32" => "a number",
+        "a boolean" | "bool" => "true or false",
+        other => other,
+    };
+    let numeric = matches!(expected, "an integer" | "a number" | "true or false");
+    let hint = if got.starts_with("string") && numeric {
+        " (write it without quotes)"
+    } else {
+        ""
+    };
+    format!("expected {expected}, got {got}{hint}")
 }
 
 fn missing_key(message: &str) -> Option<&str> {

@@ -8,10 +8,12 @@
 
 mod abuse;
 mod agents;
+pub mod budget;
 mod clock;
 mod duration;
 mod error;
 mod events;
+pub mod limits;
 mod locate;
 mod model;
 mod params;
@@ -28,6 +30,11 @@ use toml::de::{DeTable, Deserializer};
 
 pub use clock::{days_from_civil, format_clock, parse_clock, parse_date, parse_utc_offset};
 pub use duration::{format_duration, parse_duration};
+
+/// The longest duration a scenario can give (a week): an upper bound on every delay it sets.
+pub fn duration_limit() -> crate::types::Nanos {
+    duration::MAX_DURATION
+}
 pub use error::ScenarioError;
 pub use model::{
     Abuse, AbuseAmount, AgentGroup, Compression, Event, EventKind, Fundamental, LabelsConfig,
@@ -41,10 +48,35 @@ pub use params::{
 use error::Source;
 use schema::RawRoot;
 
+/// The largest scenario file read: the biggest library scenario is a few kilobytes, and a cap keeps
+/// `/dev/zero` or a log file named by mistake from being read into memory.
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+
 /// Reads, parses and validates a scenario file.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::io(path, &e))?;
-    parse(&text, path)
+    parse(&read_text(path)?, path)
+}
+
+/// The text of a scenario file: a regular file of at most [`MAX_FILE_BYTES`], in UTF-8 (an invalid
+/// byte is reported at its line and column).
+pub fn read_text(path: &Path) -> Result<String, ScenarioError> {
+    let bytes = crate::input_file::read_capped(path, MAX_FILE_BYTES)
+        .map_err(|e| ScenarioError::io(path, &e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let prefix = std::str::from_utf8(&e.as_bytes()[..valid]).unwrap_or_default();
+        let (line, column) = error::line_col(prefix, prefix.len());
+        ScenarioError {
+            file: path.to_path_buf(),
+            line,
+            column,
+            field: String::new(),
+            message: format!(
+                "expected UTF-8 text, found the byte 0x{:02x}",
+                e.as_bytes()[valid]
+            ),
+        }
+    })
 }
 
 /// Parses and validates scenario text; `path` only labels errors and `Scenario::source_path`.

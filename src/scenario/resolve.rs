@@ -7,6 +7,9 @@ use toml::Spanned;
 use super::clock::format_clock;
 use super::duration::format_duration;
 use super::error::Source;
+use super::limits::{
+    MAX_FUNDAMENTAL_STEPS, MAX_LOT_SIZE, MAX_NAME_CHARS, MAX_TEXT_CHARS, MAX_TICKS,
+};
 use super::model::{
     Compression, Fundamental, Latency, LatencyParams, Market, OutputConfig, Session,
 };
@@ -19,6 +22,9 @@ use crate::environment::activity;
 use crate::types::Nanos;
 
 const DAY: Nanos = Nanos::from_secs(86_400);
+
+/// The highest opening price in ticks: a quarter of the book's ladder.
+const MAX_INITIAL_TICKS: i64 = MAX_TICKS / 4;
 
 /// Everything but the agents and events, which are read from the document tree.
 pub(crate) struct Settings {
@@ -65,13 +71,26 @@ fn meta(src: &Source, raw: &Spanned<RawMeta>) -> Result<(String, String, u64)> {
     let r = raw.get_ref();
     let name = r.name.get_ref();
     let name_ok = !name.is_empty()
+        && name.len() <= MAX_NAME_CHARS
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     if !name_ok {
         return Err(s.fail(&r.name, "name", format!(
-            "expected a name of letters, digits, '_' and '-' (it names the output folder), got {name:?}"
+            "expected a name of 1 to {MAX_NAME_CHARS} letters, digits, '_' and '-' (it names the output folder), got {name:?}"
         )));
+    }
+    if let Some(d) = &r.description
+        && d.chars().count() > MAX_TEXT_CHARS
+    {
+        return Err(s.fail(
+            &r.name,
+            "description",
+            format!(
+                "expected a description of at most {MAX_TEXT_CHARS} characters, got {}",
+                d.chars().count()
+            ),
+        ));
     }
     let seed = s.int(&r.seed, "seed", 1, 0, i64::MAX)?;
     Ok((
@@ -160,9 +179,15 @@ fn activity(s: &Scope, raw: &Option<Spanned<RawActivity>>) -> Result<Vec<f64>> {
             ))
         }),
         RawActivity::Curve(curve) => {
-            let bad = curve.iter().find(|w| !(w.is_finite() && **w >= 0.0));
+            let bad = curve.iter().find(|w| !(w.is_finite() && **w >= 0.0 && **w <= 1e6));
+            let top = curve.iter().copied().fold(0.0, f64::max);
+            let faint = curve.iter().find(|w| **w > 0.0 && **w < top * 1e-6);
             let message = if let Some(w) = bad {
-                format!("expected rate multipliers >= 0, got {w}")
+                format!("expected rate multipliers from 0 to 1000000, got {w}")
+            } else if let Some(w) = faint {
+                format!(
+                    "expected every non-zero rate multiplier to be at least a millionth of the largest ({top}), got {w}"
+                )
             } else if curve.is_empty() || curve.len() > 10_000 {
                 format!("expected 1 to 10000 rate multipliers, got {}", curve.len())
             } else if curve.iter().all(|w| *w == 0.0) {
@@ -177,11 +202,17 @@ fn activity(s: &Scope, raw: &Option<Spanned<RawActivity>>) -> Result<Vec<f64>> {
 
 fn market(s: &Scope, r: &RawMarket) -> Result<Market> {
     let symbol = r.symbol.get_ref();
-    if symbol.trim().is_empty() {
-        return Err(s.fail(&r.symbol, "symbol", "expected a non-empty symbol, got \"\""));
+    let symbol_ok = !symbol.is_empty()
+        && symbol.chars().count() <= MAX_NAME_CHARS
+        && symbol.chars().all(|c| c.is_ascii_graphic());
+    if !symbol_ok {
+        return Err(s.fail(&r.symbol, "symbol", format!(
+            "expected a symbol of 1 to {MAX_NAME_CHARS} printable ASCII characters without spaces, got {:?}",
+            symbol.chars().take(80).collect::<String>()
+        )));
     }
     let tick_size = s.positive(&r.tick_size, "tick_size", 0.0)?;
-    let lot_size = s.int(&r.lot_size, "lot_size", 1, 1, i64::MAX)?;
+    let lot_size = s.int(&r.lot_size, "lot_size", 1, 1, MAX_LOT_SIZE)?;
     let initial_price = s.positive(&r.initial_price, "initial_price", 0.0)?;
     let Some(ticks) = whole_ticks(initial_price, tick_size) else {
         return Err(s.fail(&r.initial_price, "initial_price", format!(
@@ -189,6 +220,12 @@ fn market(s: &Scope, r: &RawMarket) -> Result<Market> {
             initial_price / tick_size
         )));
     };
+    if ticks > MAX_INITIAL_TICKS {
+        return Err(s.fail(&r.initial_price, "initial_price", format!(
+            "expected at most {MAX_INITIAL_TICKS} ticks (a quarter of the book's price range, so the \
+             price has room to move), got {initial_price} / {tick_size} = {ticks} ticks; use a larger tick_size"
+        )));
+    }
     Ok(Market {
         symbol: symbol.clone(),
         tick_size,
@@ -210,6 +247,15 @@ fn fundamental(
     let r = raw.fundamental.as_ref().map_or(&absent, |f| f.get_ref());
     let d = Fundamental::default();
     let step = s.positive_duration(&r.step, "step", d.step)?;
+    let steps = session.length.0 / step.0;
+    if steps > MAX_FUNDAMENTAL_STEPS {
+        return Err(s.fail(&r.step, "step", format!(
+            "expected at most {MAX_FUNDAMENTAL_STEPS} steps over the session ({}), i.e. a step of at least {}, got {} ({steps} steps)",
+            format_duration(session.length),
+            format_duration(Nanos(session.length.0.div_ceil(MAX_FUNDAMENTAL_STEPS))),
+            format_duration(step),
+        )));
+    }
     if step > session.length {
         // A defaulted step has no position; the session length is then what the author must fix.
         let (span, field) = match &r.step {
@@ -227,11 +273,35 @@ fn fundamental(
         ));
     }
     Ok(Fundamental {
-        mean: s.positive(&r.mean, "mean", market.initial_price)?,
+        mean: s.float(
+            &r.mean,
+            "mean",
+            market.initial_price,
+            &format!("a positive price of at most {MAX_INITIAL_TICKS} ticks"),
+            |m| m > 0.0 && m / market.tick_size <= MAX_INITIAL_TICKS as f64,
+        )?,
         half_life: s.positive_duration(&r.half_life, "half_life", d.half_life)?,
-        volatility: s.non_negative(&r.volatility, "volatility", d.volatility)?,
-        jumps_per_day: s.non_negative(&r.jumps_per_day, "jumps_per_day", d.jumps_per_day)?,
-        jump_size: s.non_negative(&r.jump_size, "jump_size", d.jump_size)?,
+        volatility: s.float(
+            &r.volatility,
+            "volatility",
+            d.volatility,
+            "a number from 0 to 5",
+            |v| (0.0..=5.0).contains(&v),
+        )?,
+        jumps_per_day: s.float(
+            &r.jumps_per_day,
+            "jumps_per_day",
+            d.jumps_per_day,
+            "a number from 0 to 100000",
+            |v| (0.0..=100_000.0).contains(&v),
+        )?,
+        jump_size: s.float(
+            &r.jump_size,
+            "jump_size",
+            d.jump_size,
+            "a number from 0 to 0.5",
+            |v| (0.0..=0.5).contains(&v),
+        )?,
         step,
     })
 }

@@ -140,6 +140,47 @@ impl<'a> Scope<'a> {
         Err(self.fail(value, key, format!("expected {expected}, got {v}")))
     }
 
+    /// A share quantity given as a number (a median size): positive and at most
+    /// [`MAX_SHARES`](super::limits::MAX_SHARES).
+    pub fn shares_f64(&self, value: &impl Given<f64>, key: &str, default: f64) -> Result<f64> {
+        let max = super::limits::MAX_SHARES as f64;
+        self.float(
+            value,
+            key,
+            default,
+            &format!("a positive number of shares, at most {max:e}"),
+            |v| v > 0.0 && v <= max,
+        )
+    }
+
+    /// `size_sigma`, the lognormal dispersion of order sizes.
+    pub fn size_sigma(&self, value: &impl Given<f64>, default: f64) -> Result<f64> {
+        let max = super::limits::MAX_SIZE_SIGMA;
+        self.float(
+            value,
+            "size_sigma",
+            default,
+            &format!("a number from 0 to {max}"),
+            |v| (0.0..=max).contains(&v),
+        )
+    }
+
+    /// A recurring interval (wake-ups, children, program slices): at least
+    /// [`MIN_INTERVAL`](super::limits::MIN_INTERVAL), so a day cannot schedule unbounded work.
+    pub fn interval(&self, value: &impl Given<Dur>, key: &str, default: Nanos) -> Result<Nanos> {
+        let d = self.duration(value, default);
+        if d >= super::limits::MIN_INTERVAL {
+            Ok(d)
+        } else {
+            let text = value.given().map_or("0s", |v| v.get_ref().text.as_str());
+            Err(self.fail(
+                value,
+                key,
+                format!("expected an interval of at least 1us, got {text:?}"),
+            ))
+        }
+    }
+
     pub fn duration(&self, value: &impl Given<Dur>, default: Nanos) -> Nanos {
         value.given().map_or(default, |v| v.get_ref().value)
     }

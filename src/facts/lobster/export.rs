@@ -164,7 +164,17 @@ impl Output {
         self.w
             .flush()
             .map_err(|e| FactsError::io(&self.tmp, "write", e))?;
+        if crate::interrupt::requested() {
+            return Err(FactsError::Interrupted);
+        }
         fs::rename(&self.tmp, &self.path).map_err(|e| FactsError::io(&self.path, "rename", e))
+    }
+}
+
+impl Drop for Output {
+    /// Not committed (an error, Ctrl-C): the scratch file goes; after a commit it is gone already.
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.tmp);
     }
 }
 

@@ -8,7 +8,7 @@
 //! same touch-message counts as a level-1 file of the same day.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use super::{EMPTY_ASK, EMPTY_BID, LobsterName, PRICE_SCALE, code, parse_time_ns};
@@ -50,7 +50,9 @@ pub fn read_lobster(
     let mut prev = RawBook::default();
     let mut out = Parts::default();
     while let Some(line) = msgs.next()? {
-        let row = parse_message(line).map_err(|e| msgs.error(e))?;
+        let row = parse_message(line)
+            .and_then(|r| plausible(&r).map(|()| r))
+            .map_err(|e| msgs.error(e))?;
         let book_line = books.next()?.ok_or_else(|| {
             FactsError::inconsistent(
                 orderbook,
@@ -60,7 +62,9 @@ pub fn read_lobster(
                 ),
             )
         })?;
-        let book = parse_book(book_line, &mut levels).map_err(|e| books.error(e))?;
+        let book = parse_book(book_line, &mut levels)
+            .and_then(|b| b.check().map(|()| b))
+            .map_err(|e| books.error(e))?;
         if out.book.is_none() {
             out.book = Some(BookStates::new(book.asks.len()));
         }
@@ -173,6 +177,29 @@ struct RawBook {
 }
 
 impl RawBook {
+    /// Refuses what no real book shows: non-positive prices, and a best bid at or above the best
+    /// ask (a crossed or locked book), which would make every spread and mid meaningless.
+    fn check(&self) -> Result<(), String> {
+        let valid = |&(p, _): &(i64, u64), empty: i64| p == empty || (1..EMPTY_ASK).contains(&p);
+        if !self.bids.iter().all(|l| valid(l, EMPTY_BID))
+            || !self.asks.iter().all(|l| valid(l, EMPTY_ASK))
+        {
+            return Err(format!(
+                "prices must be positive (currency x 10000) or the empty-level markers {EMPTY_ASK} / {EMPTY_BID}"
+            ));
+        }
+        if let (Some(&(bid, _)), Some(&(ask, _))) = (self.bids.first(), self.asks.first())
+            && bid != EMPTY_BID
+            && ask != EMPTY_ASK
+            && bid >= ask
+        {
+            return Err(format!(
+                "crossed book: best bid {bid} is not below best ask {ask}"
+            ));
+        }
+        Ok(())
+    }
+
     /// Level a limit order at `price` on side `direction` touches: 1 + occupied levels strictly
     /// better. Before the first row the book is empty, so everything is at rank 1.
     fn rank(&self, direction: i8, price: i64) -> u32 {
@@ -225,6 +252,32 @@ fn parse_message(line: &str) -> Result<Row, String> {
     })
 }
 
+/// The latest time a message may carry: LOBSTER times are seconds after midnight of one day.
+const MAX_TIME_NS: i64 = 86_400 * NS_PER_SEC;
+
+/// Refuses values no trading day has: times beyond midnight, prices that are not positive
+/// (except halt messages, whose price field is a -1/0/1 flag), sizes of zero.
+fn plausible(row: &Row) -> Result<(), String> {
+    if row.time > MAX_TIME_NS {
+        return Err(format!(
+            "time {} s is not within a day (seconds after midnight)",
+            row.time / NS_PER_SEC
+        ));
+    }
+    if row.kind != code::HALT {
+        if !(1..EMPTY_ASK).contains(&row.price) {
+            return Err(format!(
+                "price {} is not a positive price in currency x 10000",
+                row.price
+            ));
+        }
+        if row.size == 0 {
+            return Err("size 0: a message moves at least one share".into());
+        }
+    }
+    Ok(())
+}
+
 /// Parses one orderbook row; `levels` is fixed by the first row and checked on every other.
 fn parse_book(line: &str, levels: &mut Option<usize>) -> Result<RawBook, String> {
     let f: Vec<&str> = line.split(',').collect();
@@ -248,6 +301,10 @@ fn parse_book(line: &str, levels: &mut Option<usize>) -> Result<RawBook, String>
     Ok(book)
 }
 
+/// The longest row read: a level-50 orderbook row is under 2 kB, so anything longer (a file
+/// without newlines, a binary file) is refused instead of read into memory whole.
+const MAX_LINE_BYTES: u64 = 16 * 1024;
+
 /// A CSV file read line by line into one reused buffer, counting lines for error messages.
 struct Lines {
     path: std::path::PathBuf,
@@ -258,7 +315,8 @@ struct Lines {
 
 impl Lines {
     fn open(path: &Path) -> Result<Self, FactsError> {
-        let file = File::open(path).map_err(|e| FactsError::io(path, "open", e))?;
+        let file =
+            crate::input_file::open_regular(path).map_err(|e| FactsError::io(path, "open", e))?;
         Ok(Lines {
             path: path.to_path_buf(),
             reader: BufReader::with_capacity(1 << 16, file),
@@ -270,14 +328,19 @@ impl Lines {
     /// The next line without its line ending; `None` at the end of the file.
     fn next(&mut self) -> Result<Option<&str>, FactsError> {
         self.buf.clear();
-        let n = self
-            .reader
+        let n = (&mut self.reader)
+            .take(MAX_LINE_BYTES + 1)
             .read_line(&mut self.buf)
             .map_err(|e| FactsError::io(&self.path, "read", e))?;
         if n == 0 {
             return Ok(None);
         }
         self.line += 1;
+        if n as u64 > MAX_LINE_BYTES {
+            return Err(self.error(format!(
+                "line longer than {MAX_LINE_BYTES} bytes: not a LOBSTER CSV row"
+            )));
+        }
         Ok(Some(self.buf.trim_end_matches(['\r', '\n'])))
     }
 

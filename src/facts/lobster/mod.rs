@@ -58,12 +58,17 @@ impl LobsterName {
         if kind != "message" && kind != "orderbook" {
             return None;
         }
+        // Milliseconds after midnight of one day and a sane depth, or the name is not LOBSTER's:
+        // the bounds also keep `start_ms * 1e6` (nanoseconds) from wrapping.
+        const DAY_MS: i64 = 86_400_000;
+        let ms = |t: &str| t.parse::<i64>().ok().filter(|t| (0..=DAY_MS).contains(t));
+        let levels = levels.parse().ok().filter(|n| (1..=200).contains(n))?;
         Some(LobsterName {
             symbol: symbol.to_string(),
             date: date.to_string(),
-            start_ms: start.parse().ok()?,
-            end_ms: end.parse().ok()?,
-            levels: levels.parse().ok()?,
+            start_ms: ms(start)?,
+            end_ms: ms(end)?,
+            levels,
         })
     }
 
@@ -107,19 +112,22 @@ pub fn orderbook_path_for(message: &Path) -> Result<PathBuf, FactsError> {
 pub fn parse_time_ns(text: &str) -> Result<i64, String> {
     let bad = || format!("time {text:?} is not seconds after midnight");
     let (secs, frac) = text.split_once('.').unwrap_or((text, ""));
-    if secs.is_empty() || frac.len() > 9 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    // Some vendor files carry more than nine decimals (float noise beyond the nanosecond); those
+    // digits are below LOBSTER's resolution and are dropped.
+    if secs.is_empty() || secs.len() > 12 || frac.len() > 30 || !digits(secs) || !digits(frac) {
         return Err(bad());
     }
     let s: i64 = secs.parse().map_err(|_| bad())?;
-    if s < 0 {
-        return Err(bad());
-    }
+    let frac = &frac[..frac.len().min(9)];
     let f: i64 = if frac.is_empty() {
         0
     } else {
         frac.parse::<i64>().map_err(|_| bad())? * 10i64.pow(9 - frac.len() as u32)
     };
-    Ok(s * 1_000_000_000 + f)
+    s.checked_mul(1_000_000_000)
+        .and_then(|ns| ns.checked_add(f))
+        .ok_or_else(bad)
 }
 
 /// Formats nanoseconds after midnight as seconds with all 9 decimals (LOBSTER's finest precision).
@@ -173,7 +181,9 @@ mod tests {
         // Trailing zeros dropped by the writer that produced the sample files.
         assert_eq!(parse_time_ns("34200.18960767"), Ok(34_200_189_607_670));
         assert_eq!(parse_time_ns("57600"), Ok(57_600_000_000_000));
-        assert!(parse_time_ns("1.0000000001").is_err());
+        // Digits below the nanosecond (seen in the level-5 sample) are dropped.
+        assert_eq!(parse_time_ns("43002.632812672004"), Ok(43_002_632_812_672));
+        assert!(parse_time_ns("9223372036854775807").is_err());
         assert!(parse_time_ns("-1.5").is_err());
         assert!(parse_time_ns("12a.5").is_err());
         assert_eq!(format_time_ns(34_200_189_607_670), "34200.189607670");
