@@ -23,6 +23,8 @@ pub enum Domain {
     Ids = 4,
     /// Label noise and the benign links between honest accounts.
     Labels = 5,
+    /// The bootstrap and the classifier of `facts::adversarial`: measurement, never simulation.
+    Validation = 6,
 }
 
 /// The stream for `(seed, domain, id)`. ChaCha's 64-bit stream parameter carries domain and id; the key

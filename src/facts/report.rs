@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::adversarial::Adversarial;
 use super::curves::{Curves, curves_of};
 use super::error::FactsError;
 use super::series::{MarketSeries, NS_PER_SEC, RETURN_SCALES_NS};
@@ -192,9 +193,29 @@ fn interarrival_cv(touch: &[&super::series::Message]) -> Option<f64> {
 
 /// Writes `facts` as pretty JSON to `<run_dir>/facts.json` (temporary file + rename). Returns the path.
 pub fn write_facts_json(run_dir: &Path, facts: &Facts) -> Result<PathBuf, FactsError> {
+    write_facts_json_with(run_dir, facts, None)
+}
+
+/// `facts.json` as written: the facts' own keys, then the adversarial report under its key if there
+/// is one (without it the file is exactly the facts).
+#[derive(Serialize)]
+struct FactsFile<'a> {
+    #[serde(flatten)]
+    facts: &'a Facts,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    adversarial: Option<&'a Adversarial>,
+}
+
+/// [`write_facts_json`] with the adversarial report of `marketsim facts --reference …`.
+pub fn write_facts_json_with(
+    run_dir: &Path,
+    facts: &Facts,
+    adversarial: Option<&Adversarial>,
+) -> Result<PathBuf, FactsError> {
     let path = run_dir.join(FACTS_FILE);
     let tmp = run_dir.join(format!(".{FACTS_FILE}.tmp"));
-    let mut text = serde_json::to_vec_pretty(facts).map_err(|source| FactsError::Json {
+    let file = FactsFile { facts, adversarial };
+    let mut text = serde_json::to_vec_pretty(&file).map_err(|source| FactsError::Json {
         path: path.clone(),
         source,
     })?;
@@ -350,6 +371,10 @@ mod tests {
             time: t * sec,
             kind,
             rank,
+            order_id: 1,
+            size: 5,
+            price: 100.0,
+            direction: 1,
         };
         use MessageKind::{Delete, Execution as Exec, NewLimit, PartialCancel};
         let messages = vec![
@@ -405,7 +430,12 @@ mod tests {
             ..Facts::default()
         };
         let path = write_facts_json(dir.path(), &f).unwrap();
-        let back: Facts = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        let bytes = std::fs::read(path).unwrap();
+        let back: Facts = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(back, f);
+        // Without an adversarial report the file is exactly the facts, as before that key existed.
+        let mut plain = serde_json::to_vec_pretty(&f).unwrap();
+        plain.push(b'\n');
+        assert_eq!(bytes, plain);
     }
 }

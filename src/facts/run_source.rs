@@ -28,6 +28,10 @@ pub fn read_run(run_dir: &Path) -> Result<MarketSeries, FactsError> {
             time: m.time,
             kind: m.kind,
             rank: m.rank,
+            order_id: m.order_id,
+            size: m.size,
+            price: m.price as f64,
+            direction: m.direction,
         });
         Ok(())
     })?;

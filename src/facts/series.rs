@@ -138,11 +138,23 @@ impl MessageKind {
 /// side before the message (1 = at or better than the best quote); executions and halts have rank 1.
 /// Facts about order flow count touch messages (rank 1) only, because the LOBSTER reference files are
 /// level 1 and contain nothing else.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+///
+/// `order_id`, `size`, `price` and `direction` are LOBSTER's columns 3–6, carried so that order
+/// lifetimes, the share of orders that trade, placement depths and sizes can be measured
+/// (`facts::adversarial`); for halts they are LOBSTER's indicator values (id 0, size 0, price ±1).
+#[derive(Copy, Clone, Debug, PartialEq)]
 pub struct Message {
     pub time: i64,
     pub kind: MessageKind,
     pub rank: u32,
+    /// The resting order this message is about (LOBSTER's order id; ours for a run).
+    pub order_id: u64,
+    /// Shares added, removed or executed.
+    pub size: u64,
+    /// Price in ticks (see the module doc: exact halves only for off-grid hidden executions).
+    pub price: f64,
+    /// Side of the resting order: +1 buy limit order, −1 sell limit order.
+    pub direction: i8,
 }
 
 impl Message {

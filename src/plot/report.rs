@@ -100,6 +100,10 @@ struct Facts {
 
 /// Key of the curves in `facts.json`: drawn by the charts, left out of the table.
 const CURVES_KEY: &str = "curves";
+/// Key of the adversarial report in `facts.json`: shown as its own tables.
+const ADVERSARIAL_KEY: &str = crate::facts::adversarial::JSON_KEY;
+/// Giveaway features the report lists.
+const GIVEAWAYS_SHOWN: usize = 10;
 
 fn facts(path: &Path) -> Result<Option<Value>, PlotError> {
     if !path.exists() {
@@ -387,7 +391,10 @@ fn render_html(
         }
         Some(Value::Object(map)) => {
             o.push_str("<table>\n<tr><th>fact</th><th>value</th></tr>\n");
-            for (k, v) in map.iter().filter(|(k, _)| *k != CURVES_KEY) {
+            for (k, v) in map
+                .iter()
+                .filter(|(k, _)| *k != CURVES_KEY && *k != ADVERSARIAL_KEY)
+            {
                 let _ = writeln!(
                     o,
                     "<tr><td>{}</td><td{}>{}</td></tr>",
@@ -397,6 +404,9 @@ fn render_html(
                 );
             }
             o.push_str("</table>\n");
+            if let Some(a) = map.get(ADVERSARIAL_KEY) {
+                adversarial_section(&mut o, a);
+            }
         }
         Some(other) => {
             let _ = writeln!(o, "<p>{}</p>", json_cell(other));
@@ -556,6 +566,91 @@ const MAX_ARRAY_SHOWN: usize = 12;
 
 /// A JSON value for a table cell: strings as text, numbers with up to six significant digits,
 /// structures as compact JSON.
+/// The discriminator's AUC, the features that give the run away, and the scorecard, from the
+/// `adversarial` key of `facts.json` (written by `marketsim facts RUN --reference …`).
+fn adversarial_section(o: &mut String, v: &Value) {
+    use crate::facts::adversarial::Adversarial;
+    o.push_str("<h3>Adversarial validation</h3>\n");
+    let a: Adversarial = match serde_json::from_value(v.clone()) {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = writeln!(
+                o,
+                "<p class=\"none\">The adversarial report in {FACTS_FILE} cannot be read: {}</p>",
+                esc(&e.to_string())
+            );
+            return;
+        }
+    };
+    let d = &a.discriminator;
+    let num = |x: Option<f64>| x.map_or_else(|| "–".to_string(), |x| significant(x, 3));
+    let auc = |x: Option<f64>| x.map_or_else(|| "–".to_string(), |x| format!("{x:.3}"));
+    let folds: Vec<String> = d.fold_auc.iter().map(|x| auc(*x)).collect();
+    let _ = writeln!(
+        o,
+        "<p>A random forest tells {}-minute windows of this run ({}) from windows of {} ({}) with \
+         <b>ROC AUC {}</b> (per fold {}; 0.5 = cannot tell them apart, 1 = always can). {} of its \
+         features separate the two on their own. {}; {}.</p>",
+        a.window_seconds / 60,
+        d.target_windows,
+        esc(&a.references.join(" + ")),
+        d.reference_windows,
+        auc(d.auc),
+        folds.join(" / "),
+        d.separating_alone.len(),
+        esc(&d.model),
+        esc(&d.folds)
+    );
+    o.push_str(
+        "<table>\n<tr><th>what gives the run away</th><th>AUC alone</th><th>median, real</th>\
+         <th>median, run</th></tr>\n",
+    );
+    for f in d.features.iter().take(GIVEAWAYS_SHOWN) {
+        let _ = writeln!(
+            o,
+            "<tr><td>{}{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            esc(&f.feature),
+            if f.in_classifier { "" } else { " *" },
+            auc(f.auc),
+            num(f.reference_median),
+            num(f.target_median)
+        );
+    }
+    o.push_str("</table>\n<p>* a level of the stock (price, volatility, message mix): listed, not used by the classifier.</p>\n");
+    o.push_str(
+        "<table>\n<tr><th>statistic</th><th>median, real</th><th>median, run</th>\
+         <th>L1 of histograms (0–2)</th><th>W1, real σ</th><th>noise L1 / W1</th></tr>\n",
+    );
+    for s in &a.scorecard {
+        let iv = |x: f64, i: [f64; 2]| format!("{x:.2} [{:.2}, {:.2}]", i[0], i[1]);
+        let _ = writeln!(
+            o,
+            "<tr><td title=\"{}\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{:.2} / {:.2}</td></tr>",
+            esc(&s.what),
+            esc(&s.statistic),
+            if s.binary {
+                format!("{:.0} %", 100.0 * s.reference_mean)
+            } else {
+                num(Some(s.reference_median))
+            },
+            if s.binary {
+                format!("{:.0} %", 100.0 * s.target_mean)
+            } else {
+                num(Some(s.target_median))
+            },
+            iv(s.l1, s.l1_interval),
+            iv(s.w1, s.w1_interval),
+            s.l1_noise,
+            s.w1_noise
+        );
+    }
+    o.push_str(
+        "</table>\n<p>Brackets: 90 % bootstrap intervals, 5-minute windows resampled. Noise: 95 % of \
+         the distances a day drawn from the reference windows themselves scores.</p>\n",
+    );
+}
+
 fn json_cell(v: &Value) -> String {
     match v {
         Value::Array(items) if items.len() > MAX_ARRAY_SHOWN => {
@@ -626,6 +721,9 @@ mod tests {
             "<code>{&quot;a&quot;:[1]}</code>"
         );
         assert_eq!(compact_json("{ \"a\" : 1 }"), "{\"a\":1}");
+        let mut o = String::new();
+        adversarial_section(&mut o, &serde_json::json!({"not": "a report"}));
+        assert!(o.contains("cannot be read"), "{o}");
         let long: Vec<f64> = (0..100).map(|i| f64::from(i) / 3.0).collect();
         assert_eq!(
             json_cell(&serde_json::json!(long)),

@@ -22,6 +22,7 @@ use crate::facts::series::{
 struct Row {
     time: i64,
     kind: u8,
+    order_id: u64,
     size: u64,
     price: i64,
     direction: i8,
@@ -160,6 +161,10 @@ impl Parts {
             time: row.time,
             kind,
             rank,
+            order_id: row.order_id,
+            size: row.size,
+            price: row.price as f64 / units_per_tick,
+            direction: row.direction,
         });
     }
 }
@@ -232,7 +237,7 @@ fn parse_message(line: &str) -> Result<Row, String> {
     if !(1..=7).contains(&kind) {
         return Err(format!("type {kind} is not a LOBSTER event type (1-7)"));
     }
-    let _order_id: u64 = field(f[2], "order id")?;
+    let order_id: u64 = field(f[2], "order id")?;
     let direction: i8 = field(f[5], "direction")?;
     if direction != 1 && direction != -1 {
         return Err(format!("direction {direction} is neither 1 nor -1"));
@@ -240,6 +245,7 @@ fn parse_message(line: &str) -> Result<Row, String> {
     Ok(Row {
         time,
         kind,
+        order_id,
         size: field(f[3], "size")?,
         price: field(f[4], "price")?,
         direction,
