@@ -229,13 +229,7 @@ fn value(s: &Scope, r: &RawValue) -> Result<AgentParams> {
         p_aggressive: s.probability(&r.p_aggressive, "p_aggressive", d.p_aggressive)?,
         size_median: s.shares_f64(&r.size_median, "size_median", d.size_median)?,
         size_sigma: s.size_sigma(&r.size_sigma, d.size_sigma)?,
-        max_position: s.int(
-            &r.max_position,
-            "max_position",
-            d.max_position,
-            1,
-            MAX_SHARES,
-        )?,
+        max_position: s.shares(&r.max_position, "max_position", d.max_position)?,
     }))
 }
 
@@ -270,13 +264,7 @@ fn momentum(s: &Scope, r: &RawMomentum) -> Result<AgentParams> {
         threshold: s.non_negative(&r.threshold, "threshold", d.threshold)?,
         size_median: s.shares_f64(&r.size_median, "size_median", d.size_median)?,
         size_sigma: s.size_sigma(&r.size_sigma, d.size_sigma)?,
-        max_position: s.int(
-            &r.max_position,
-            "max_position",
-            d.max_position,
-            1,
-            MAX_SHARES,
-        )?,
+        max_position: s.shares(&r.max_position, "max_position", d.max_position)?,
     }))
 }
 
@@ -300,13 +288,7 @@ fn market_maker(s: &Scope, r: &RawMarketMaker) -> Result<AgentParams> {
             MAX_TICKS,
         )?,
         size: s.int(&r.size, "size", d.size as i64, 1, MAX_SHARES)?,
-        max_inventory: s.int(
-            &r.max_inventory,
-            "max_inventory",
-            d.max_inventory,
-            1,
-            MAX_SHARES,
-        )?,
+        max_inventory: s.shares(&r.max_inventory, "max_inventory", d.max_inventory)?,
         skew_ticks: s.non_negative(&r.skew_ticks, "skew_ticks", d.skew_ticks)?,
         vol_window: s.positive_duration(&r.vol_window, "vol_window", d.vol_window)?,
         vol_widen: s.non_negative(&r.vol_widen, "vol_widen", d.vol_widen)?,

@@ -168,17 +168,30 @@ impl<'a> Scope<'a> {
     /// A recurring interval (wake-ups, children, program slices): at least
     /// [`MIN_INTERVAL`](super::limits::MIN_INTERVAL), so a day cannot schedule unbounded work.
     pub fn interval(&self, value: &impl Given<Dur>, key: &str, default: Nanos) -> Result<Nanos> {
+        let min = super::limits::MIN_INTERVAL;
+        self.duration_from(value, key, default, min, "an interval of at least 1us")
+    }
+
+    /// A duration of at least `min`; `expected` describes that for the message.
+    fn duration_from(
+        &self,
+        value: &impl Given<Dur>,
+        key: &str,
+        default: Nanos,
+        min: Nanos,
+        expected: &str,
+    ) -> Result<Nanos> {
         let d = self.duration(value, default);
-        if d >= super::limits::MIN_INTERVAL {
-            Ok(d)
-        } else {
-            let text = value.given().map_or("0s", |v| v.get_ref().text.as_str());
-            Err(self.fail(
-                value,
-                key,
-                format!("expected an interval of at least 1us, got {text:?}"),
-            ))
+        if d >= min {
+            return Ok(d);
         }
+        let text = value.given().map_or("0s", |v| v.get_ref().text.as_str());
+        Err(self.fail(value, key, format!("expected {expected}, got {text:?}")))
+    }
+
+    /// A share count: 1 to [`MAX_SHARES`](super::limits::MAX_SHARES).
+    pub fn shares(&self, value: &impl Given<i64>, key: &str, default: i64) -> Result<i64> {
+        self.int(value, key, default, 1, super::limits::MAX_SHARES)
     }
 
     pub fn duration(&self, value: &impl Given<Dur>, default: Nanos) -> Nanos {
@@ -191,17 +204,13 @@ impl<'a> Scope<'a> {
         key: &str,
         default: Nanos,
     ) -> Result<Nanos> {
-        let d = self.duration(value, default);
-        if d > Nanos::ZERO {
-            Ok(d)
-        } else {
-            let text = value.given().map_or("0s", |v| v.get_ref().text.as_str());
-            Err(self.fail(
-                value,
-                key,
-                format!("expected a duration greater than zero, got {text:?}"),
-            ))
-        }
+        self.duration_from(
+            value,
+            key,
+            default,
+            Nanos(1),
+            "a duration greater than zero",
+        )
     }
 }
 
