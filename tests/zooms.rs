@@ -29,6 +29,7 @@ fn stress_windows_get_a_zoom_and_the_counterfactual_is_overlaid_when_run() {
     let alone = fs::read(run.join("plots/zoom_01.png")).unwrap();
     let html = fs::read_to_string(run.join("report.html")).unwrap();
     assert!(html.contains("id=\"zoom_01\"") && html.contains("Zoom on dump (flash_crash)"));
+    assert!(html.contains("id=\"zoom_01_flow\"") && run.join("plots/zoom_01_flow.png").is_file());
     // The counterfactual, run beside it by kind, is found and drawn over the window.
     marketsim(
         &[

@@ -37,14 +37,17 @@ pub fn write_report(run_dir: &Path) -> Result<PathBuf, PlotError> {
         super::render(run_dir, &data)?;
     }
     let mut zooms = Vec::new();
-    for (z, path) in super::zoom::render(run_dir, &data)? {
-        let bytes = fs::read(&path).map_err(|e| PlotError::io(&path, "read", e))?;
-        let caption = format!("Zoom on {}", z.label);
-        zooms.push((
-            z.file,
-            caption,
-            base64::engine::general_purpose::STANDARD.encode(bytes),
-        ));
+    for (z, paths) in super::zoom::render(run_dir, &data)? {
+        let captions = [
+            format!("Zoom on {}: mid price and spread", z.label),
+            format!("Zoom on {}: touch depth and signed volume", z.label),
+        ];
+        let files = [z.file.clone(), z.flow_file()];
+        for ((path, caption), file) in paths.iter().zip(captions).zip(files) {
+            let bytes = fs::read(path).map_err(|e| PlotError::io(path, "read", e))?;
+            let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
+            zooms.push((file, caption, b64));
+        }
     }
     crate::interrupt::pause_point("charts");
     if crate::interrupt::requested() {
