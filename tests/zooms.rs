@@ -74,3 +74,40 @@ fn the_summary_says_what_each_stress_event_did() {
         "{text}"
     );
 }
+
+#[test]
+fn the_report_has_the_quant_views_without_running_facts() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("q.toml"), QUICK).unwrap();
+    marketsim(&["run", "q.toml", "--out", "out", "--quiet"], tmp.path());
+    let run = tmp.path().join("out/quick/seed=7");
+    for png in ["returns.png", "trade_sizes.png", "mispricing.png"] {
+        assert!(run.join("plots").join(png).is_file(), "{png}");
+    }
+    let html = fs::read_to_string(run.join("report.html")).unwrap();
+    for needle in [
+        "id=\"returns\"",
+        "id=\"trade_sizes\"",
+        "By agent family",
+        "VWAP",
+        "<td>market_maker</td>",
+    ] {
+        assert!(html.contains(needle), "{needle}");
+    }
+    // Every share bought was sold by someone: closing positions over the families add up to zero.
+    let table = &html[html.find("By agent family").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let position: i64 = table
+        .split("<tr>")
+        .skip(2)
+        .map(|row| {
+            let cells: Vec<&str> = row.split("<td class=\"num\">").collect();
+            let cell = cells[5].split('<').next().unwrap();
+            cell.replace(',', "")
+                .replace('−', "-")
+                .parse::<i64>()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(position, 0);
+}

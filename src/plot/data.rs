@@ -118,6 +118,8 @@ pub struct RunData {
     pub episodes: Option<Vec<Episode>>,
     /// The train / validation / test windows, in file order; empty without `labels/splits.parquet`.
     pub splits: Vec<SplitWindow>,
+    /// Account → strategy family, from `labels/account_labels.parquet` (empty without it).
+    pub families: std::collections::BTreeMap<u64, String>,
 }
 
 impl RunData {
@@ -171,6 +173,18 @@ impl RunData {
         } else {
             Vec::new()
         };
+        let families_path = labels.join("account_labels.parquet");
+        let families = if families_path.exists() {
+            let table = Table::read(&families_path, &["account_id", "family"])?;
+            let ids = table.required(table.u64s("account_id")?, "account_id")?;
+            let names = table.strings("family")?;
+            ids.into_iter()
+                .zip(names)
+                .filter_map(|(id, f)| Some((id, f?)))
+                .collect()
+        } else {
+            Default::default()
+        };
         Ok(RunData {
             info,
             trades,
@@ -181,6 +195,7 @@ impl RunData {
             fundamental,
             episodes,
             splits,
+            families,
         })
     }
 }

@@ -36,7 +36,17 @@ pub fn write_report(run_dir: &Path) -> Result<PathBuf, PlotError> {
     if CHARTS.iter().any(|c| !plots.join(c.file).is_file()) {
         super::render(run_dir, &data)?;
     }
-    let mut zooms = Vec::new();
+    // The distribution charts, then the zooms: drawn every time (a counterfactual may have been run
+    // since), after the day's charts.
+    let mut figures = Vec::new();
+    for (path, (file, caption)) in super::distributions::render(run_dir, &data)?
+        .iter()
+        .zip(super::distributions::FILES)
+    {
+        let bytes = fs::read(path).map_err(|e| PlotError::io(path, "read", e))?;
+        let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
+        figures.push((file.to_string(), caption.to_string(), b64));
+    }
     for (z, paths) in super::zoom::render(run_dir, &data)? {
         let captions = [
             format!("Zoom on {}: mid price and spread", z.label),
@@ -46,7 +56,7 @@ pub fn write_report(run_dir: &Path) -> Result<PathBuf, PlotError> {
         for ((path, caption), file) in paths.iter().zip(captions).zip(files) {
             let bytes = fs::read(path).map_err(|e| PlotError::io(path, "read", e))?;
             let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
-            zooms.push((file, caption, b64));
+            figures.push((file, caption, b64));
         }
     }
     crate::interrupt::pause_point("charts");
@@ -74,7 +84,7 @@ pub fn write_report(run_dir: &Path) -> Result<PathBuf, PlotError> {
         &data,
         &stats::headline(&data),
         &images,
-        &zooms,
+        &figures,
         &Facts {
             json: facts,
             images: facts_images,
@@ -161,7 +171,7 @@ fn render_html(
     data: &RunData,
     h: &Headline,
     images: &[String],
-    zooms: &[(String, String, String)],
+    figures: &[(String, String, String)],
     facts: &Facts,
 ) -> String {
     let info = &data.info;
@@ -304,6 +314,14 @@ fn render_html(
             "no trading halt".into()
         },
     );
+    if let Some(v) = super::families::vwap(data) {
+        card(
+            "VWAP",
+            price(v),
+            Some(format!("{v}")),
+            "volume-weighted average trade price".into(),
+        );
+    }
     if let Some(w) = info.wall_seconds {
         card(
             "wall time",
@@ -313,6 +331,7 @@ fn render_html(
         );
     }
     o.push_str("</div>\n");
+    family_table(&mut o, data, &price);
 
     // Stress windows.
     o.push_str("<h2>Stress windows</h2>\n");
@@ -435,6 +454,11 @@ fn render_html(
     for (c, b64) in CHARTS.iter().zip(images) {
         figure(&mut o, c.file, c.caption, b64);
     }
+    let (distributions, zooms) =
+        figures.split_at(super::distributions::FILES.len().min(figures.len()));
+    for (file, caption, b64) in distributions {
+        figure(&mut o, file, caption, b64);
+    }
     if !zooms.is_empty() {
         o.push_str(
             "<h2>Zooms</h2>\n<p>Each stress window and the first episode of each abuse typology on \
@@ -548,6 +572,48 @@ fn abuse_section(o: &mut String, data: &RunData, clock: &SessionClock) {
         }
         o.push_str("</table>\n");
     }
+}
+
+/// Volume, aggression, closing position and pnl of each agent family (see `families`).
+fn family_table(o: &mut String, data: &RunData, price: &dyn Fn(f64) -> String) {
+    let days = super::families::by_family(data);
+    let total: u64 = days.iter().map(|d| d.traded).sum();
+    if total == 0 {
+        return;
+    }
+    o.push_str(
+        "<h2>By agent family</h2>\n<p>Shares bought plus sold, the share of them taken aggressively, the \
+         position held at the close and the pnl (cash plus the position marked at the last trade, \
+         price ",
+    );
+    o.push_str(&price(
+        data.trades
+            .price
+            .last()
+            .copied()
+            .unwrap_or(data.info.open_price),
+    ));
+    o.push_str(").</p>\n<table>\n<tr><th>family</th><th>accounts</th><th>traded</th><th>share of volume</th>\
+                <th>aggressive</th><th>closing position</th><th>pnl</th></tr>\n");
+    for d in &days {
+        let _ = writeln!(
+            o,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            esc(&d.family),
+            d.accounts,
+            format::int(d.traded as i64),
+            format::fixed(100.0 * d.traded as f64 / total as f64, 1) + " %",
+            if d.traded > 0 {
+                format::fixed(100.0 * d.aggressive as f64 / d.traded as f64, 0) + " %"
+            } else {
+                "–".into()
+            },
+            format::int(d.position),
+            format::fixed(d.pnl, 0)
+        );
+    }
+    o.push_str("</table>\n");
 }
 
 /// An embedded chart with its caption; the id is the file name without `.png`.
