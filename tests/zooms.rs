@@ -28,7 +28,10 @@ fn stress_windows_get_a_zoom_and_the_counterfactual_is_overlaid_when_run() {
     let run = tmp.path().join("out/quick/seed=7");
     let alone = fs::read(run.join("plots/zoom_01.png")).unwrap();
     let html = fs::read_to_string(run.join("report.html")).unwrap();
-    assert!(html.contains("id=\"zoom_01\"") && html.contains("Zoom on dump (flash_crash)"));
+    assert!(
+        html.contains("id=\"zoom_01\"")
+            && html.contains("Zoom on dump (flash_crash): mid price and spread (no counterfactual")
+    );
     assert!(html.contains("id=\"zoom_01_flow\"") && run.join("plots/zoom_01_flow.png").is_file());
     // The counterfactual, run beside it by kind, is found and drawn over the window.
     marketsim(
@@ -45,6 +48,10 @@ fn stress_windows_get_a_zoom_and_the_counterfactual_is_overlaid_when_run() {
     );
     marketsim(&["plot", run.to_str().unwrap()], tmp.path());
     let overlaid = fs::read(run.join("plots/zoom_01.png")).unwrap();
+    let html = fs::read_to_string(run.join("report.html")).unwrap();
+    assert!(html.contains(
+        "Zoom on dump (flash_crash): mid price and spread, against quick-without-flash_crash"
+    ));
     assert_ne!(alone, overlaid, "the counterfactual changes the zoom");
     assert!(
         !tmp.path()

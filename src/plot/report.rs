@@ -47,13 +47,21 @@ pub fn write_report(run_dir: &Path) -> Result<PathBuf, PlotError> {
         let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
         figures.push((file.to_string(), caption.to_string(), b64));
     }
-    for (z, paths) in super::zoom::render(run_dir, &data)? {
+    for d in super::zoom::render(run_dir, &data)? {
+        let z = &d.zoom;
+        let against = d.against.as_ref().map_or_else(
+            || " (no counterfactual beside this run yet)".to_string(),
+            |name| format!(", against {name}"),
+        );
         let captions = [
-            format!("Zoom on {}: mid price and spread", z.label),
-            format!("Zoom on {}: touch depth and signed volume", z.label),
+            format!("Zoom on {}: mid price and spread{against}", z.label),
+            format!(
+                "Zoom on {}: touch depth and signed volume{against}",
+                z.label
+            ),
         ];
         let files = [z.file.clone(), z.flow_file()];
-        for ((path, caption), file) in paths.iter().zip(captions).zip(files) {
+        for ((path, caption), file) in d.files.iter().zip(captions).zip(files) {
             let bytes = fs::read(path).map_err(|e| PlotError::io(path, "read", e))?;
             let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
             figures.push((file, caption, b64));
@@ -174,6 +182,8 @@ fn render_html(
     figures: &[(String, String, String)],
     facts: &Facts,
 ) -> String {
+    let (distributions, zooms) =
+        figures.split_at(super::distributions::FILES.len().min(figures.len()));
     let info = &data.info;
     let clock = SessionClock::new(info);
     let decimals = format::tick_decimals(info.tick_size);
@@ -331,6 +341,17 @@ fn render_html(
         );
     }
     o.push_str("</div>\n");
+    if !zooms.is_empty() {
+        o.push_str(
+            "<h2>Zooms</h2>\n<p>Each stress window and the first episode of each abuse typology on \
+             its own clock, with the same day without it (<code>--without</code>) overlaid where that \
+             run exists beside this one.</p>\n",
+        );
+        for (file, caption, b64) in zooms {
+            figure(&mut o, file, caption, b64);
+        }
+    }
+
     family_table(&mut o, data, &price);
 
     // Stress windows.
@@ -454,22 +475,9 @@ fn render_html(
     for (c, b64) in CHARTS.iter().zip(images) {
         figure(&mut o, c.file, c.caption, b64);
     }
-    let (distributions, zooms) =
-        figures.split_at(super::distributions::FILES.len().min(figures.len()));
     for (file, caption, b64) in distributions {
         figure(&mut o, file, caption, b64);
     }
-    if !zooms.is_empty() {
-        o.push_str(
-            "<h2>Zooms</h2>\n<p>Each stress window and the first episode of each abuse typology on \
-             its own clock, with the same day without it (<code>--without</code>) overlaid where that \
-             run exists beside this one.</p>\n",
-        );
-        for (file, caption, b64) in zooms {
-            figure(&mut o, file, caption, b64);
-        }
-    }
-
     o.push_str("<h2>Files</h2>\n<table>\n<tr><th>file</th><th>rows</th></tr>\n");
     for (file, rows) in &info.row_counts {
         let _ = writeln!(

@@ -60,9 +60,12 @@ impl Zoom {
 
 /// The windows of a run worth a zoom, in time order within stress windows, then abuse episodes.
 pub fn zooms(data: &RunData) -> Vec<Zoom> {
+    // A window over most of the session (all-day price bands) is the day's charts already.
+    let whole = 0.9 * data.info.length_secs();
     let mut out: Vec<Zoom> = data
         .windows
         .iter()
+        .filter(|w| w.end - w.start < whole)
         .map(|w| {
             (
                 format!("{} ({})", w.name, w.kind),
@@ -137,8 +140,16 @@ fn counterfactual_dirs(run_dir: &Path, data: &RunData, z: &Zoom) -> Vec<PathBuf>
     dirs
 }
 
+/// A zoom as drawn: its two charts, and the counterfactual day it was drawn against, if any.
+pub struct Drawn {
+    pub zoom: Zoom,
+    pub files: [PathBuf; 2],
+    /// The counterfactual's scenario name (`<scenario>-without-<what>`).
+    pub against: Option<String>,
+}
+
 /// Draws every zoom of the run into `RUN/plots/` and returns them with their files' paths.
-pub fn render(run_dir: &Path, data: &RunData) -> Result<Vec<(Zoom, [PathBuf; 2])>, PlotError> {
+pub fn render(run_dir: &Path, data: &RunData) -> Result<Vec<Drawn>, PlotError> {
     style::register_fonts()?;
     let mut loaded: BTreeMap<PathBuf, Option<RunData>> = BTreeMap::new();
     let mut out = Vec::new();
@@ -158,7 +169,11 @@ pub fn render(run_dir: &Path, data: &RunData) -> Result<Vec<(Zoom, [PathBuf; 2])
         xy::draw(&path, &prices)?;
         let flow_path = run_dir.join(PLOTS_DIR).join(z.flow_file());
         xy::draw(&flow_path, &flow)?;
-        out.push((z, [path, flow_path]));
+        out.push(Drawn {
+            against: cf.map(|c| c.info.name.clone()),
+            files: [path, flow_path],
+            zoom: z,
+        });
     }
     Ok(out)
 }
