@@ -81,6 +81,16 @@ fn the_readme_states_the_baseline_and_stress_days_as_they_run() {
         ),
         "the balanced surveillance day",
     );
+    let low = day("surveillance", out.path());
+    for (name, s) in [("surveillance_balanced", &balanced), ("surveillance", &low)] {
+        let abusive = s.abuse["abusive_accounts"].as_u64().unwrap();
+        let accounts = s.row_counts["market/accounts.parquet"];
+        let share = 100.0 * abusive as f64 / accounts as f64;
+        says(
+            &format!("{abusive} of {} ({share:.1} %)", thousands(accounts)),
+            &format!("{name}'s abusive accounts"),
+        );
+    }
 }
 
 /// Shares filled and distinct fill prices of the day's largest order.
