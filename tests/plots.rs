@@ -169,7 +169,10 @@ fn report_is_self_contained_and_carries_charts_and_numbers() {
         html.contains(&format!("data-value=\"{events}\"")),
         "event count"
     );
-    assert!(html.contains(&thousands(trades)), "formatted trade count");
+    assert!(
+        html.contains(&common::thousands(trades)),
+        "formatted trade count"
+    );
     assert!(
         html.contains("Two busy minutes with every agent family"),
         "description"
@@ -384,16 +387,4 @@ fn errors_name_the_file() {
         "{e:?}"
     );
     assert!(e.to_string().contains("trades.parquet"), "{e}");
-}
-
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

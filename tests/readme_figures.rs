@@ -2,30 +2,17 @@
 //! and the new value, so the README is updated with the change instead of going stale. Each check
 //! runs the library scenario at its own seed and looks for the figure as the README prints it.
 
+mod common;
+
 use std::path::Path;
 
 use marketsim::output::read::Table;
 use marketsim::run::{RunOptions, RunSummary, run};
-use marketsim::scenario;
 
 const README: &str = include_str!("../README.md");
 
 fn day(name: &str, out: &Path) -> RunSummary {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.toml"));
-    run(&scenario::load(&path).unwrap(), &RunOptions::new(out)).unwrap()
-}
-
-/// `1234567` as the README writes it: `1,234,567`.
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    run(&common::load(name), &RunOptions::new(out)).unwrap()
 }
 
 fn says(figure: &str, what: &str) {
@@ -40,7 +27,7 @@ fn the_readme_states_the_baseline_and_stress_days_as_they_run() {
     let out = tempfile::tempdir().unwrap();
     let base = day("baseline", out.path());
     says(
-        &format!("({} at seed 42)", thousands(base.engine.events)),
+        &format!("({} at seed 42)", common::thousands(base.engine.events)),
         "the baseline's event count",
     );
 
@@ -67,7 +54,7 @@ fn the_readme_states_the_baseline_and_stress_days_as_they_run() {
     says(
         &format!(
             "fills {} shares across {levels} price levels",
-            thousands(filled)
+            common::thousands(filled)
         ),
         "the fat finger's fills",
     );
@@ -77,7 +64,7 @@ fn the_readme_states_the_baseline_and_stress_days_as_they_run() {
     says(
         &format!(
             "({episodes} abuse episodes, {} events)",
-            thousands(balanced.engine.events)
+            common::thousands(balanced.engine.events)
         ),
         "the balanced surveillance day",
     );
@@ -87,7 +74,10 @@ fn the_readme_states_the_baseline_and_stress_days_as_they_run() {
         let accounts = s.row_counts["market/accounts.parquet"];
         let share = 100.0 * abusive as f64 / accounts as f64;
         says(
-            &format!("{abusive} of {} ({share:.1} %)", thousands(accounts)),
+            &format!(
+                "{abusive} of {} ({share:.1} %)",
+                common::thousands(accounts)
+            ),
             &format!("{name}'s abusive accounts"),
         );
     }

@@ -14,6 +14,19 @@ pub fn scenario_path(name: &str) -> PathBuf {
         .join(format!("{name}.toml"))
 }
 
+/// `1234567` as the README and the report write it: `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 pub fn load(name: &str) -> Scenario {
     scenario::load(&scenario_path(name)).expect("library scenarios are valid")
 }
