@@ -178,7 +178,7 @@ impl CliError {
         match self {
             CliError::Scenario(_) | CliError::Invalid { .. } | CliError::BadArgument(_) => 2,
             CliError::Run(RunError::Interrupted(_)) => 130,
-            CliError::Run(RunError::Budget(_)) => 2,
+            CliError::Run(RunError::Budget(_)) | CliError::Run(RunError::Replay(_)) => 2,
             // Missing, unreadable, malformed, corrupted or foreign input files are the user's to
             // fix; only failures to write (and internal errors) are 1.
             CliError::Read(_) | CliError::Plot(PlotError::Read(_)) => 2,

@@ -164,6 +164,9 @@ pub enum OrderKind {
     Fok,
     /// Rests only; rejected if it would take liquidity on arrival.
     PostOnly,
+    /// A non-displayed order of a replayed real day: it never enters our book and is seen only
+    /// when it executes (LOBSTER type 5). Agents cannot send it.
+    Hidden,
 }
 
 impl OrderKind {
@@ -174,6 +177,7 @@ impl OrderKind {
             OrderKind::Ioc => "IOC",
             OrderKind::Fok => "FOK",
             OrderKind::PostOnly => "POST_ONLY",
+            OrderKind::Hidden => "HIDDEN",
         }
     }
 }

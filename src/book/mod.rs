@@ -154,9 +154,44 @@ impl Book {
                 }
                 outcome.rested = Qty(left);
             }
-            OrderKind::Market | OrderKind::Ioc | OrderKind::Fok => outcome.expired = Qty(left),
+            // The exchange never books a hidden order (see `Exchange::hidden_execution`); were one
+            // sent, it would behave as an IOC rather than rest unseen.
+            OrderKind::Market | OrderKind::Ioc | OrderKind::Fok | OrderKind::Hidden => {
+                outcome.expired = Qty(left)
+            }
         }
         Ok(outcome)
+    }
+
+    /// Executes `qty` of one resting order out of queue order, for a replayed real day whose record
+    /// says which order traded (see `crate::replay`). Keeps the order's priority when some is left.
+    pub fn execute_order(
+        &mut self,
+        maker: OrderId,
+        taker: OrderId,
+        taker_owner: crate::types::AccountId,
+        qty: Qty,
+    ) -> Result<Fill, RejectReason> {
+        let view = self.order(maker).ok_or(RejectReason::UnknownOrder)?;
+        if qty.is_zero() || qty > view.remaining {
+            return Err(RejectReason::InvalidQty);
+        }
+        let left = view.remaining - qty;
+        if left.is_zero() {
+            self.cancel(maker)?;
+        } else {
+            self.modify(maker, view.price, left, &mut Vec::new())?;
+        }
+        Ok(Fill {
+            maker_id: maker,
+            maker_owner: view.owner,
+            taker_id: taker,
+            taker_owner,
+            price: view.price,
+            qty,
+            maker_remaining: left,
+            maker_kind: view.kind,
+        })
     }
 
     /// Removes a resting order; the returned view holds the quantity that was resting.

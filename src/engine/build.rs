@@ -104,7 +104,21 @@ impl Seating {
     }
 }
 
+/// Stream group of the replay participants' seat: after the stress agents' groups.
+const REPLAY_STREAMS: usize = STRESS_STREAMS * 2;
+
+/// Builds a synthetic day. A scenario's `[replay]` needs its day read first: see [`build_with`].
 pub fn build(scenario: &Scenario, seed: u64) -> Simulation {
+    build_with(scenario, seed, None)
+}
+
+/// Builds the day, with `replay` (the scenario's `[replay]` day, read by [`crate::replay::load`])
+/// entering the exchange beside the agents.
+pub fn build_with(
+    scenario: &Scenario,
+    seed: u64,
+    replay: Option<crate::replay::Day>,
+) -> Simulation {
     let tick = scenario.market.tick_size;
     let market = MarketInfo {
         tick_size: tick,
@@ -229,6 +243,26 @@ pub fn build(scenario: &Scenario, seed: u64) -> Simulation {
         &mut links,
     );
 
+    let replay = replay.map(|day| {
+        let cfg = scenario.replay.as_ref();
+        let (reaction, n) = cfg.map_or((crate::scenario::Reaction::None, 64), |r| {
+            (r.reaction, r.accounts)
+        });
+        let sid = stream_id(REPLAY_STREAMS, 0);
+        seats.push(seating.seat_with(
+            sid,
+            "replay",
+            &scenario.latency,
+            delays_for("replay"),
+            n as usize,
+        ));
+        agents.push(Box::new(super::replay_venue::ReplayParticipants));
+        (
+            AgentId(seats.len() as u32 - 1),
+            crate::replay::Replay::new(day, reaction, n),
+        )
+    });
+
     let owners: Vec<AccountId> = seats.iter().map(|s: &Seat| s.account).collect();
     let mut accounts = Accounts::new(&owners);
     for (i, seat) in seats.iter().enumerate() {
@@ -240,7 +274,14 @@ pub fn build(scenario: &Scenario, seed: u64) -> Simulation {
     ledger.set_owners(
         seats
             .iter()
-            .flat_map(|s| s.accounts.iter().map(|&a| (a, s.owner)))
+            .flat_map(|s| {
+                // The replay's accounts stand for many unrelated real participants: each its own owner.
+                let own = s.family == "replay";
+                s.accounts
+                    .iter()
+                    .zip(&s.participants)
+                    .map(move |(&a, &p)| (a, if own { p } else { s.owner }))
+            })
             .collect(),
     );
     let mut exchange = Exchange::new(
@@ -311,5 +352,6 @@ pub fn build(scenario: &Scenario, seed: u64) -> Simulation {
         ledger,
         links,
         hype: (Nanos::ZERO, 0.0),
+        replay,
     }
 }

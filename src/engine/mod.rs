@@ -7,14 +7,16 @@ mod abuse;
 mod build;
 pub mod latency;
 pub mod queue;
+mod replay_venue;
 
-pub use build::build;
+pub use build::{build, build_with};
 
 use crate::agents::{Agent, AgentCtx, MarketInfo, Outgoing, Report, Request};
 use crate::environment::{ActivityProfile, FundamentalPath};
 use crate::exchange::Exchange;
 use crate::exchange::recorder::MarketRecorder;
 use crate::fraud::{Labeling, Ledger};
+use crate::replay::Replay;
 use crate::rng::SimRng;
 use crate::stress::{LinkKind, StressSchedule};
 use crate::types::{AccountId, AgentId, Nanos};
@@ -32,6 +34,8 @@ enum Event {
     /// A scheduled halt starts (index into the scenario's events).
     Halt(u32),
     Resume,
+    /// The next message of a replayed real day is due.
+    Replay,
 }
 
 /// An agent's place in the world: its account and its network.
@@ -87,6 +91,8 @@ pub struct Simulation {
     links: Vec<(AccountId, AccountId, &'static str)>,
     /// Until when, and how strongly, a promotion tilts uninformed traders to buying.
     hype: (Nanos, f64),
+    /// A real day replayed beside the agents, and its seat.
+    replay: Option<(AgentId, Replay)>,
 }
 
 impl Simulation {
@@ -115,6 +121,11 @@ impl Simulation {
         &self.ledger
     }
 
+    /// The replayed day, if the scenario has one.
+    pub fn replay(&self) -> Option<&Replay> {
+        self.replay.as_ref().map(|r| &r.1)
+    }
+
     pub fn entity_links(&self) -> &[(AccountId, AccountId, &'static str)] {
         &self.links
     }
@@ -135,6 +146,9 @@ impl Simulation {
     ) -> bool {
         for i in 0..self.agents.len() {
             self.callback(Nanos::ZERO, AgentId(i as u32), Callback::Start);
+        }
+        if let Some(t) = self.replay.as_ref().and_then(|r| r.1.next_time()) {
+            self.queue.push(t, Event::Replay);
         }
         let close = self.market.session_length;
         while let Some((now, event)) = self.queue.pop() {
@@ -168,15 +182,19 @@ impl Simulation {
                         &mut labeled,
                         &mut self.reports,
                     );
-                    for (owner, report) in self.reports.drain(..) {
-                        let seat = &mut self.seats[owner.0 as usize];
-                        let m =
-                            self.stress
-                                .latency_multiplier(now, seat.family, LinkKind::OrderEntry);
-                        let at = seat.from_exchange.arrival(now, &mut seat.latency_rng, m);
-                        self.queue.push(at, Event::Report(owner, report));
-                        self.stats.reports += 1;
-                    }
+                    let mut routes = replay_venue::Routes {
+                        seats: &mut self.seats,
+                        stress: &self.stress,
+                        queue: &mut self.queue,
+                        stats: &mut self.stats,
+                        replay: self.replay.as_ref().map(|r| r.0),
+                    };
+                    let replay = &mut self.replay;
+                    routes.deliver(now, &mut self.reports, |r| {
+                        if let Some((_, replay)) = replay {
+                            replay.on_report(&r);
+                        }
+                    });
                     for at in self.exchange.take_resumes() {
                         self.queue.push(at, Event::Resume);
                     }
@@ -186,6 +204,7 @@ impl Simulation {
                     self.exchange.halt(now, &format!("SCHEDULED: {name}"));
                 }
                 Event::Resume => self.exchange.resume(now),
+                Event::Replay => self.step_replay(now, rec),
             }
             // Checking every event would cost a branch per event for a failure that almost never happens.
             if self.stats.events.is_multiple_of(1 << 15)
@@ -196,6 +215,34 @@ impl Simulation {
         }
         self.ledger.close_all(close);
         !rec.failed()
+    }
+
+    /// Applies the replay's next message and schedules the one after it.
+    fn step_replay(&mut self, now: Nanos, rec: &mut impl MarketRecorder) {
+        let Some((agent, mut replay)) = self.replay.take() else {
+            return;
+        };
+        let mut venue = replay_venue::EngineVenue {
+            now,
+            agent,
+            exchange: &mut self.exchange,
+            routes: replay_venue::Routes {
+                seats: &mut self.seats,
+                stress: &self.stress,
+                queue: &mut self.queue,
+                stats: &mut self.stats,
+                replay: Some(agent),
+            },
+            ledger: &mut self.ledger,
+            rec,
+            next_order_id: &mut self.next_order_id,
+            reports: &mut self.reports,
+        };
+        replay.step(&mut venue);
+        if let Some(t) = replay.next_time() {
+            self.queue.push(t, Event::Replay);
+        }
+        self.replay = Some((agent, replay));
     }
 
     /// Lets one agent act, then sends what it asked for.

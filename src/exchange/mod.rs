@@ -161,6 +161,11 @@ impl Exchange {
         self.stats
     }
 
+    /// The id of the last order event recorded (0 before the first).
+    pub fn last_event_id(&self) -> u64 {
+        self.next_event_id
+    }
+
     pub fn last_trade(&self) -> Option<Price> {
         self.last_trade
     }
@@ -313,6 +318,111 @@ impl Exchange {
                 }
             }
         }
+        self.finish(now, rec);
+    }
+
+    /// A recorded execution of one resting order of a replayed day (see `crate::replay`): a
+    /// taker IOC of the replay trades with exactly that order, at its price, whatever its place
+    /// in the queue. The caller checks that `qty` rests on it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn execute_resting(
+        &mut self,
+        now: Nanos,
+        (agent, account, taker): (AgentId, AccountId, OrderId),
+        maker: OrderId,
+        qty: Qty,
+        rec: &mut impl MarketRecorder,
+        reports: &mut Vec<(AgentId, Report)>,
+    ) {
+        let Some(view) = self.book.order(maker) else {
+            return;
+        };
+        let Ok(fill) = self.book.execute_order(maker, taker, account, qty) else {
+            return;
+        };
+        let e = Event {
+            now,
+            id: taker,
+            agent,
+            account,
+            side: view.side.opposite(),
+            kind: OrderKind::Ioc,
+            price: Some(view.price),
+            request: RequestKind::New,
+        };
+        self.trade_outside_queue(e, fill, rec, reports);
+    }
+
+    /// A recorded execution of a hidden (non-displayed) order of a replayed day: the hidden
+    /// order is never in the book; both orders appear in `orders` (the maker as kind `HIDDEN`)
+    /// and the trade in `trades`, and the visible book does not change.
+    #[allow(clippy::too_many_arguments)]
+    pub fn hidden_execution(
+        &mut self,
+        now: Nanos,
+        (agent, account, taker): (AgentId, AccountId, OrderId),
+        (maker_account, maker): (AccountId, OrderId),
+        maker_side: Side,
+        price: Price,
+        qty: Qty,
+        rec: &mut impl MarketRecorder,
+        reports: &mut Vec<(AgentId, Report)>,
+    ) {
+        let Some(maker_agent) = self.accounts.agent_of(maker_account) else {
+            return;
+        };
+        let hidden = Event {
+            now,
+            id: maker,
+            agent: maker_agent,
+            account: maker_account,
+            side: maker_side,
+            kind: OrderKind::Hidden,
+            price: Some(price),
+            request: RequestKind::New,
+        };
+        self.stats.new_orders += 1;
+        self.order_row(hidden, OrderEventType::New, qty, qty, rec);
+        let fill = Fill {
+            maker_id: maker,
+            maker_owner: maker_account,
+            taker_id: taker,
+            taker_owner: account,
+            price,
+            qty,
+            maker_remaining: Qty::ZERO,
+            maker_kind: OrderKind::Hidden,
+        };
+        let e = Event {
+            side: maker_side.opposite(),
+            kind: OrderKind::Ioc,
+            id: taker,
+            agent,
+            account,
+            ..hidden
+        };
+        self.trade_outside_queue(e, fill, rec, reports);
+    }
+
+    /// The taker's NEW row, then the fill as any other, then the request's end.
+    fn trade_outside_queue(
+        &mut self,
+        taker: Event,
+        fill: Fill,
+        rec: &mut impl MarketRecorder,
+        reports: &mut Vec<(AgentId, Report)>,
+    ) {
+        self.stats.new_orders += 1;
+        self.order_row(taker, OrderEventType::New, fill.qty, fill.qty, rec);
+        self.fills.clear();
+        self.fills.push(fill);
+        self.execute_fills(taker, fill.qty, rec, reports);
+        self.finish(taker.now, rec);
+    }
+
+    /// The end of every request: a price band the request's trades breached pauses trading, and
+    /// the book is published.
+    fn finish(&mut self, now: Nanos, rec: &mut impl MarketRecorder) {
         if let Some(i) = self.band_breach.take() {
             let (lo, hi) = self.bands[i].limits();
             self.resumes.push(now + self.bands[i].pause);

@@ -30,12 +30,13 @@ const EVENT_TYPES: [OrderEventType; 6] = [
     OrderEventType::Reject,
 ];
 const SIDES: [Side; 2] = [Side::Buy, Side::Sell];
-const ORDER_KINDS: [OrderKind; 5] = [
+const ORDER_KINDS: [OrderKind; 6] = [
     OrderKind::Limit,
     OrderKind::Market,
     OrderKind::Ioc,
     OrderKind::Fok,
     OrderKind::PostOnly,
+    OrderKind::Hidden,
 ];
 
 /// A dictionary column over a fixed, known set of values: the row stores only the Int32 key, so
@@ -95,6 +96,7 @@ fn kind_key(k: OrderKind) -> usize {
         OrderKind::Ioc => 2,
         OrderKind::Fok => 3,
         OrderKind::PostOnly => 4,
+        OrderKind::Hidden => 5,
     }
 }
 

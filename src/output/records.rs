@@ -112,6 +112,40 @@ pub struct StressWindowRecord {
     pub parameters: String,
 }
 
+/// One row of `labels/replay.parquet`: a replayed message and what became of it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct ReplayRecord {
+    /// Line of the message file (1-based).
+    pub line: u32,
+    pub time: Nanos,
+    pub lobster_type: u8,
+    pub lobster_order_id: u64,
+    /// Our order the message was about (the new order, the cancelled or executed resting order).
+    pub order_id: Option<OrderId>,
+    /// The taker order created for an execution.
+    pub taker_order_id: Option<OrderId>,
+    /// The exchange's last event id once the message (and its corrections) were applied: the book
+    /// row with the largest `event_id` at or below it is the book after the message.
+    pub event_id: u64,
+    pub outcome: &'static str,
+    pub corrections: u32,
+}
+
+impl ReplayRecord {
+    pub fn type_name(&self) -> &'static str {
+        use crate::lobster::code;
+        match self.lobster_type {
+            code::NEW_LIMIT => "NEW",
+            code::PARTIAL_CANCEL => "PARTIAL_CANCEL",
+            code::DELETE => "DELETE",
+            code::EXECUTION => "EXECUTION",
+            code::HIDDEN_EXECUTION => "HIDDEN_EXECUTION",
+            code::CROSS_TRADE => "CROSS_TRADE",
+            _ => "HALT",
+        }
+    }
+}
+
 /// A manipulator's label with its episode's typology, as carried into the label tables.
 pub type Truth = (crate::fraud::Typology, crate::fraud::Label);
 

@@ -14,7 +14,7 @@ use parquet::arrow::ArrowWriter;
 
 use super::convert::Convert;
 use super::error::OutputError;
-use super::records::{PublicEventRecord, StressWindowRecord};
+use super::records::{PublicEventRecord, ReplayRecord, StressWindowRecord};
 use super::schema::{dictionary_type, timestamp_type};
 use super::{RowCounts, WriterConfig};
 use crate::types::Nanos;
@@ -121,6 +121,75 @@ pub fn write_event_tables(
     let columns: Vec<ArrayRef> = vec![Arc::new(time.finish()), Arc::new(value.finish())];
     write_table(&path, fundamental_schema(), columns, cfg)?;
     counts.insert(rel, fundamental.len() as u64);
+    Ok(counts)
+}
+
+pub fn replay_schema() -> SchemaRef {
+    use arrow_schema::DataType::{UInt32, UInt64};
+    Arc::new(Schema::new(vec![
+        Field::new("line", UInt32, false),
+        Field::new("timestamp", timestamp_type(), false),
+        Field::new("lobster_type", dictionary_type(), false),
+        Field::new("lobster_order_id", UInt64, false),
+        Field::new("order_id", UInt64, true),
+        Field::new("taker_order_id", UInt64, true),
+        Field::new("event_id", UInt64, false),
+        Field::new("outcome", dictionary_type(), false),
+        Field::new("corrections", UInt32, false),
+    ]))
+}
+
+/// Writes `labels/replay.parquet`: one row per replayed message of a hybrid day, saying which of
+/// our orders it became and what the replay rules made of it. It sits in `labels/` because it
+/// tells which accounts are the real day's participants — something `market/` must not reveal.
+pub fn write_replay_table(
+    run_dir: &Path,
+    cfg: &WriterConfig,
+    records: &[ReplayRecord],
+) -> Result<RowCounts, OutputError> {
+    use arrow_array::builder::{UInt32Builder, UInt64Builder};
+    let conv = Convert::new(cfg.session_start_epoch_ns, cfg.tick_size);
+    let rel = format!("{LABELS_DIR}/replay.parquet");
+    let path = run_dir.join(&rel);
+    let n = records.len();
+    let mut line = UInt32Builder::with_capacity(n);
+    let mut time = TimestampNanosecondBuilder::with_capacity(n).with_timezone("UTC");
+    let mut kind = StringDictionaryBuilder::<Int32Type>::new();
+    let mut lobster_id = UInt64Builder::with_capacity(n);
+    let mut order_id = UInt64Builder::with_capacity(n);
+    let mut taker_id = UInt64Builder::with_capacity(n);
+    let mut event_id = UInt64Builder::with_capacity(n);
+    let mut outcome = StringDictionaryBuilder::<Int32Type>::new();
+    let mut corrections = UInt32Builder::with_capacity(n);
+    for r in records {
+        let ts = conv.timestamp(r.time).ok_or_else(|| OutputError::Value {
+            path: path.clone(),
+            what: format!("time {} is past the range of nanosecond timestamps", r.time),
+        })?;
+        line.append_value(r.line);
+        time.append_value(ts);
+        kind.append_value(r.type_name());
+        lobster_id.append_value(r.lobster_order_id);
+        order_id.append_option(r.order_id.map(|o| o.0));
+        taker_id.append_option(r.taker_order_id.map(|o| o.0));
+        event_id.append_value(r.event_id);
+        outcome.append_value(r.outcome);
+        corrections.append_value(r.corrections);
+    }
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(line.finish()),
+        Arc::new(time.finish()),
+        Arc::new(kind.finish()),
+        Arc::new(lobster_id.finish()),
+        Arc::new(order_id.finish()),
+        Arc::new(taker_id.finish()),
+        Arc::new(event_id.finish()),
+        Arc::new(outcome.finish()),
+        Arc::new(corrections.finish()),
+    ];
+    write_table(&path, replay_schema(), columns, cfg)?;
+    let mut counts = RowCounts::new();
+    counts.insert(rel, n as u64);
     Ok(counts)
 }
 

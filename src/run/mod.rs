@@ -74,6 +74,8 @@ pub struct RunSummary {
     pub row_counts: output::RowCounts,
     /// Requested and achieved abuse prevalence (see `ground_truth::prevalence`).
     pub abuse: serde_json::Value,
+    /// A replayed day's file, depth and adjustment counts; `None` for a synthetic day.
+    pub replay: Option<serde_json::Value>,
 }
 
 /// Adapts the Parquet writer to the engine: the first write error is kept and stops the run.
@@ -178,6 +180,9 @@ pub enum RunError {
     /// The scenario asks for more work than the event budget allows.
     #[error("{0}")]
     Budget(#[from] scenario::ScenarioError),
+    /// The real day of a `[replay]` could not be read (nothing was written).
+    #[error("replay: {0}")]
+    Replay(#[from] crate::replay::ReplayError),
 }
 
 /// [`run`], with a progress bar on stderr when `progress` is set and the run lasts over a second.
@@ -198,6 +203,12 @@ pub fn stage(
     let started = Instant::now();
     scenario::budget::check(scenario, opts.max_events)?;
     let seed = opts.seed.unwrap_or(scenario.seed);
+    // Read before anything is written: a bad replay file leaves no trace.
+    let day = scenario
+        .replay
+        .as_ref()
+        .map(|r| crate::replay::load(r, &scenario.session, &scenario.market))
+        .transpose()?;
     let final_dir = run_dir(opts, scenario, seed);
     let dir = RunDir::begin_in(&final_dir, &opts.out_root)?;
     let cfg = WriterConfig {
@@ -213,7 +224,7 @@ pub fn stage(
     };
     let mut writer = RunWriter::create(dir.path(), cfg.clone())?;
 
-    let mut sim = engine::build(scenario, seed);
+    let mut sim = engine::build_with(scenario, seed, day);
     // Sorted by the opaque id, so the file's row order says nothing about which group an account is in.
     let mut accounts: Vec<AccountRecord> = sim
         .seats()
@@ -317,6 +328,13 @@ pub fn stage(
         &fundamental,
     )?);
 
+    if let Some(replay) = sim.replay() {
+        row_counts.extend(output::tables::write_replay_table(
+            dir.path(),
+            &cfg,
+            replay.records(),
+        )?);
+    }
     let truth = ground_truth::collect(&sim, scenario);
     row_counts.extend(output::labels::write_label_tables(
         dir.path(),
@@ -349,11 +367,29 @@ pub fn stage(
         peak_buffered_rows,
         row_counts,
         abuse,
+        replay: sim.replay().map(|r| replay_summary(scenario, r)),
     };
     let manifest = manifest(scenario, &summary, dir.path())?;
     output::write_manifest(dir.path(), &manifest)?;
     crate::interrupt::pause_point("files_finished");
     Ok(StagedRun { dir, summary })
+}
+
+/// The manifest's `replay` block: which day, how deep the file sees, and every adjustment.
+fn replay_summary(scenario: &Scenario, replay: &crate::replay::Replay) -> serde_json::Value {
+    let day = replay.day();
+    let cfg = scenario.replay.as_ref();
+    json!({
+        "message_file": day.message_file,
+        "levels": day.levels,
+        "unknown_beyond_level": day.levels,
+        "from_ns": cfg.map(|r| r.from.0),
+        "to_ns": cfg.map(|r| r.to.0),
+        "accounts": cfg.map(|r| r.accounts),
+        "reaction": cfg.map(|r| format!("{:?}", r.reaction).to_lowercase()),
+        "adjustments": replay.adjustments,
+        "position": replay.position(),
+    })
 }
 
 fn manifest(
@@ -396,6 +432,7 @@ fn manifest(
             "name": e.name, "kind": e.kind_name(), "start_ns": e.at.0, "end_ns": e.end().0,
         })).collect::<Vec<_>>(),
         "abuse": summary.abuse,
+        "replay": summary.replay,
         "wall_seconds": summary.wall_seconds,
     }))
 }

@@ -18,6 +18,7 @@ mod locate;
 mod model;
 mod params;
 mod parsed;
+mod replay;
 mod resolve;
 mod schema;
 mod tagged;
@@ -38,12 +39,13 @@ pub fn duration_limit() -> crate::types::Nanos {
 pub use error::ScenarioError;
 pub use model::{
     Abuse, AbuseAmount, AgentGroup, Compression, Event, EventKind, Fundamental, LabelsConfig,
-    Latency, LatencyParams, Market, OutputConfig, Scenario, Session,
+    Latency, LatencyParams, Market, OutputConfig, Reaction, Replay, Scenario, Session,
 };
 pub use params::{
     AgentParams, ExecStyle, ExecutionParams, MarketMakerParams, MomentumParams, NoiseParams,
     ValueParams,
 };
+pub use replay::DATA_DIR_ENV;
 
 use error::Source;
 use schema::RawRoot;
@@ -106,6 +108,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
         events,
         abuse,
         labels,
+        replay: settings.replay,
         source_text: text.to_owned(),
         source_path: path.to_path_buf(),
     })

@@ -28,6 +28,8 @@ pub struct Scenario {
     /// Manipulators, in file order.
     pub abuse: Vec<Abuse>,
     pub labels: LabelsConfig,
+    /// A real day replayed as the background flow (`[replay]`), if any.
+    pub replay: Option<Replay>,
     /// The file verbatim, so a run's output can embed exactly what produced it.
     pub source_text: String,
     pub source_path: PathBuf,
@@ -70,6 +72,30 @@ impl Session {
     pub fn clock_to_session(&self, clock: Nanos) -> Option<Nanos> {
         (self.open <= clock && clock < self.close()).then(|| clock - self.open)
     }
+}
+
+/// `[replay]`, resolved: the files (paths resolved, not yet read) and the window to replay.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Replay {
+    pub lobster: PathBuf,
+    /// `None`: the orderbook file beside the message file (or inside the same zip).
+    pub orderbook: Option<PathBuf>,
+    /// Messages from `[from, to)` (since the open) are replayed.
+    pub from: Nanos,
+    pub to: Nanos,
+    /// How many accounts the real participants' orders are spread over.
+    pub accounts: u8,
+    pub reaction: Reaction,
+}
+
+/// How replayed flow responds to prices the agents moved.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Reaction {
+    /// Every message at its recorded price: the real day exactly, wherever the agents take it.
+    None,
+    /// New orders and hidden executions keep their recorded distance from the mid, so the real
+    /// flow follows the price the agents made.
+    Relative,
 }
 
 #[derive(Clone, Debug, PartialEq)]

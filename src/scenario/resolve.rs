@@ -11,7 +11,7 @@ use super::limits::{
     MAX_FUNDAMENTAL_STEPS, MAX_LOT_SIZE, MAX_NAME_CHARS, MAX_TEXT_CHARS, MAX_TICKS,
 };
 use super::model::{
-    Compression, Fundamental, Latency, LatencyParams, Market, OutputConfig, Session,
+    Compression, Fundamental, Latency, LatencyParams, Market, OutputConfig, Replay, Session,
 };
 use super::schema::{
     CompressionName, RawActivity, RawFundamental, RawLatency, RawLatencyParams, RawMarket, RawMeta,
@@ -36,6 +36,7 @@ pub(crate) struct Settings {
     pub fundamental: Fundamental,
     pub latency: Latency,
     pub output: OutputConfig,
+    pub replay: Option<Replay>,
 }
 
 pub(crate) fn settings(src: &Source, raw: RawRoot) -> Result<Settings> {
@@ -54,6 +55,21 @@ pub(crate) fn settings(src: &Source, raw: RawRoot) -> Result<Settings> {
     );
     let output_scope = top.child("output", raw.output.as_ref());
     let output = output(&output_scope, raw.output.as_ref().map(|o| o.get_ref()))?;
+    let market_scope = Scope::new(src, "market", raw.market.span());
+    let replay = raw
+        .replay
+        .as_ref()
+        .map(|r| {
+            super::replay::replay(
+                &Scope::new(src, "replay", r.span()),
+                r,
+                &session,
+                &market,
+                (&market_scope, &raw.market.get_ref().lot_size),
+                src.path,
+            )
+        })
+        .transpose()?;
     Ok(Settings {
         name,
         description,
@@ -63,6 +79,7 @@ pub(crate) fn settings(src: &Source, raw: RawRoot) -> Result<Settings> {
         fundamental,
         latency,
         output,
+        replay,
     })
 }
 

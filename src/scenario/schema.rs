@@ -28,6 +28,19 @@ pub(crate) struct RawRoot {
     #[serde(rename = "abuse")]
     pub _abuse: Option<IgnoredAny>,
     pub labels: Option<Spanned<RawLabels>>,
+    pub replay: Option<Spanned<RawReplay>>,
+}
+
+/// `[replay]`: a real LOBSTER day as the background flow.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawReplay {
+    pub lobster: Spanned<String>,
+    pub orderbook: Option<Spanned<String>>,
+    pub from: Option<Spanned<Clock>>,
+    pub to: Option<Spanned<Clock>>,
+    pub accounts: Option<Spanned<i64>>,
+    pub reaction: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
