@@ -329,12 +329,22 @@ fn facts(target: &Path, reference: &[PathBuf], no_plots: bool) -> Result<(), Cli
     Ok(())
 }
 
+/// A scenario's `[replay]` day is read in full by `check` too, so a bad file is found before a run.
+fn replay_check(s: &scenario::Scenario) -> Result<(), String> {
+    let Some(r) = &s.replay else { return Ok(()) };
+    crate::replay::load(r, &s.session, &s.market)
+        .map(|_| ())
+        .map_err(|e| format!("{}: replay: {e}", s.source_path.display()))
+}
+
 fn check(paths: &[PathBuf], max_events: u64) -> Result<(), CliError> {
     let mut bad = 0;
     for path in paths {
         interrupted()?;
-        let loaded =
-            scenario::load(path).and_then(|s| scenario::budget::check(&s, max_events).map(|()| s));
+        let loaded = scenario::load(path)
+            .and_then(|s| scenario::budget::check(&s, max_events).map(|()| s))
+            .map_err(|e| e.to_string())
+            .and_then(|s| replay_check(&s).map(|()| s));
         match loaded {
             Ok(s) => {
                 let agents: u64 = s.agents.iter().map(|g| u64::from(g.count)).sum();

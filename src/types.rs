@@ -170,6 +170,21 @@ pub enum OrderKind {
 }
 
 impl OrderKind {
+    /// Every kind, in the order of the `order_type` dictionary.
+    pub const ALL: [OrderKind; 6] = [
+        OrderKind::Limit,
+        OrderKind::Market,
+        OrderKind::Ioc,
+        OrderKind::Fok,
+        OrderKind::PostOnly,
+        OrderKind::Hidden,
+    ];
+
+    /// The kind named by [`as_str`](Self::as_str).
+    pub fn parse(s: &str) -> Option<OrderKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             OrderKind::Limit => "LIMIT",

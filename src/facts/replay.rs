@@ -149,6 +149,8 @@ pub struct Replay {
     corrections: HashMap<u64, i64>,
     /// Learn corrections instead of treating a price mismatch as an error.
     learning: bool,
+    /// Hidden orders of a replayed day that have not executed in full: (side, price, remaining).
+    hidden: HashMap<u64, Resting>,
 }
 
 /// Receives each message together with the book after it.
@@ -169,6 +171,7 @@ impl Replay {
             incoming: None,
             corrections,
             learning: false,
+            hidden: HashMap::new(),
         }
     }
 
@@ -232,7 +235,7 @@ impl Replay {
         };
         let delta = match m.kind {
             MessageKind::NewLimit => m.size as i64,
-            MessageKind::Halt | MessageKind::CrossTrade => 0,
+            MessageKind::Halt | MessageKind::CrossTrade | MessageKind::HiddenExecution => 0,
             _ => -(m.size as i64),
         };
         if delta != 0 {
@@ -280,6 +283,9 @@ impl Replay {
     /// Processes one order event.
     pub fn push(&mut self, row: &OrderRow, sink: &mut Sink<'_>) -> Result<(), FactsError> {
         let is_incoming = self.incoming.is_some_and(|i| i.id == row.order_id);
+        if row.kind == OrderKind::Hidden {
+            return self.hidden_order(row, sink);
+        }
         match row.event {
             OrderEventType::Fill if self.resting.contains_key(&row.order_id) && !is_incoming => {
                 let r = self.resting[&row.order_id];
@@ -315,6 +321,37 @@ impl Replay {
                 self.settle_incoming(sink)?;
                 self.apply(row, sink)
             }
+        }
+    }
+
+    /// A hidden order of a replayed day never shows in the book: its NEW is remembered, and each
+    /// of its fills is a hidden execution (type 5) at its price.
+    fn hidden_order(&mut self, row: &OrderRow, sink: &mut Sink<'_>) -> Result<(), FactsError> {
+        match row.event {
+            OrderEventType::New => {
+                self.settle_incoming(sink)?;
+                let price = row.price.ok_or_else(|| self.bad(row, "no price"))?;
+                let r = Resting {
+                    side: row.side,
+                    price,
+                    remaining: row.qty,
+                    as_recorded: false,
+                };
+                self.hidden.insert(row.order_id, r);
+                Ok(())
+            }
+            OrderEventType::Fill => {
+                let Some(r) = self.hidden.get(&row.order_id).copied() else {
+                    return Err(self.bad(row, "fill of a hidden order never entered"));
+                };
+                if row.remaining == 0 {
+                    self.hidden.remove(&row.order_id);
+                }
+                let kind = MessageKind::HiddenExecution;
+                let m = self.message(row.time, kind, row.order_id, r, row.qty);
+                self.emit(m, sink)
+            }
+            _ => Ok(()),
         }
     }
 

@@ -65,13 +65,6 @@ fn event_type(s: &str) -> Option<OrderEventType> {
         .find(|e| e.as_str() == s)
 }
 
-fn order_kind(s: &str) -> Option<OrderKind> {
-    use OrderKind::*;
-    [Limit, Market, Ioc, Fok, PostOnly]
-        .into_iter()
-        .find(|k| k.as_str() == s)
-}
-
 /// Streams the run's order events (and its halts, merged in by time: a halt follows every order
 /// event stamped at or before it) through a [`Replay`], handing each book message to `sink`. Two
 /// passes: the first only learns the true resting price of orders whose NEW row records another one
@@ -97,7 +90,7 @@ fn replay_pass(
         let ids = b.u64s("order_id")?;
         let events = b.decode("event_type", event_type)?;
         let sides = b.decode("side", side)?;
-        let kinds = b.decode("order_type", order_kind)?;
+        let kinds = b.decode("order_type", OrderKind::parse)?;
         let prices = b.i64s("price_ticks")?;
         let qty = b.u64s("qty")?;
         let remaining = b.u64s("remaining_qty")?;

@@ -30,14 +30,7 @@ const EVENT_TYPES: [OrderEventType; 6] = [
     OrderEventType::Reject,
 ];
 const SIDES: [Side; 2] = [Side::Buy, Side::Sell];
-const ORDER_KINDS: [OrderKind; 6] = [
-    OrderKind::Limit,
-    OrderKind::Market,
-    OrderKind::Ioc,
-    OrderKind::Fok,
-    OrderKind::PostOnly,
-    OrderKind::Hidden,
-];
+const ORDER_KINDS: [OrderKind; 6] = OrderKind::ALL;
 
 /// A dictionary column over a fixed, known set of values: the row stores only the Int32 key, so
 /// no string hashing on the hot path. The shared values array is reused by every batch.

@@ -135,9 +135,7 @@ type Source = Lines<Box<dyn BufRead>>;
 
 /// The two files of a day: a message CSV with its orderbook CSV beside it (or named), or a zip
 /// holding both.
-fn open_pair(
-    replay: &Replay,
-) -> Result<(PathBuf, Named, Named), ReplayError> {
+fn open_pair(replay: &Replay) -> Result<(PathBuf, Named, Named), ReplayError> {
     let path = &replay.lobster;
     let is_zip = path
         .extension()
