@@ -183,8 +183,11 @@ impl Replay {
         let slot = self.slot_of(m.order_id);
         let id = self.rest(v, Some(m.order_id), slot, m.side, m.price + offset, m.size);
         a.order = Some(id);
-        let rests_whole = v.book().order(id).is_some_and(|o| o.remaining.0 == m.size);
-        if !rests_whole {
+        let rests = v.book().order(id).map_or(0, |o| o.remaining.0);
+        if rests < m.size {
+            // It traded on arrival with orders the agents put in its way: the record's later
+            // cancels of those shares have nothing left to cancel.
+            *self.taken_by_agents.entry(m.order_id).or_insert(0) += m.size - rests;
             self.adjustments.new_orders_crossed += 1;
             a.outcome = "crossed";
         }

@@ -72,6 +72,14 @@ LABELS = {
 }
 
 
+# Only on hybrid days (a scenario with [replay]): which order each real message became.
+REPLAY = [
+    ("line", U32), ("timestamp", TS), ("lobster_type", DICT), ("lobster_order_id", U64),
+    ("order_id", U64), ("taker_order_id", U64), ("event_id", U64), ("outcome", DICT),
+    ("corrections", U32),
+]
+
+
 def book_columns(levels):
     cols = [("event_id", U64), ("timestamp", TS)]
     for side in ("bid", "ask"):
@@ -95,7 +103,10 @@ def main(run_dir):
     expected = dict(EXPECTED)
     expected["book"] = book_columns(levels or 10)
     checked = 0
-    files = [("market", n, c) for n, c in expected.items()] + [("labels", n, c) for n, c in LABELS.items()]
+    labels = dict(LABELS)
+    if manifest.get("replay"):
+        labels["replay"] = REPLAY
+    files = [("market", n, c) for n, c in expected.items()] + [("labels", n, c) for n, c in labels.items()]
     for folder, name, columns in files:
         path = run / folder / f"{name}.parquet"
         if not path.exists():
