@@ -490,3 +490,37 @@ fn assert_refused(bin: &str, base: &str, message: &Path, dir: &Path, expect: &st
         out.display()
     );
 }
+
+/// `reaction = "relative"`: after the crash the real flow follows the price the program made
+/// (new orders keep their recorded distance from our mid), so the day stays below the real one for
+/// longer than with recorded prices; without agents it is the real day exactly.
+#[test]
+fn relative_reaction_makes_the_real_flow_follow_the_price_the_agents_moved() {
+    let mut none = replay_scenario("replay_amzn_flash_crash", AMZN_1);
+    let (start, end) = (none.events[0].at, none.events[0].end());
+    let mut relative = none.clone();
+    relative.replay.as_mut().unwrap().reaction = scenario::Reaction::Relative;
+    let mean_after = |s: &Scenario| {
+        let r = run(s, 42);
+        let window = end..end + marketsim::types::Nanos::from_secs(600);
+        let p: Vec<f64> = r
+            .rec
+            .trades
+            .iter()
+            .filter(|t| window.contains(&t.time))
+            .map(|t| t.price.0 as f64)
+            .collect();
+        p.iter().sum::<f64>() / p.len() as f64
+    };
+    let (after_none, after_relative) = (mean_after(&none), mean_after(&relative));
+    assert!(
+        after_relative < after_none - 10.0,
+        "relative flow stays at least 10 ticks lower after the crash: {after_relative} vs {after_none}"
+    );
+    // Without agents or events, relative and recorded prices are the same day.
+    none.events.clear();
+    relative.events.clear();
+    let (a, b) = (run(&none, 1), run(&relative, 1));
+    assert_eq!(a.rec.orders, b.rec.orders);
+    assert!(start > marketsim::types::Nanos::ZERO);
+}
