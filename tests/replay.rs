@@ -20,8 +20,12 @@ fn replay_scenario(name: &str, data: &str) -> Scenario {
     let path = common::scenario_path(name);
     let text = std::fs::read_to_string(&path).unwrap();
     let lobster = common::shared().join("data/lobster").join(data);
-    let text: String = text
-        .lines()
+    scenario::parse(&with_lobster(&text, &lobster), &path).unwrap()
+}
+
+/// Scenario text with its `[replay] lobster` path replaced.
+fn with_lobster(text: &str, lobster: &Path) -> String {
+    text.lines()
         .map(|l| {
             if l.starts_with("lobster = ") {
                 format!("lobster = {:?}\n", lobster.display().to_string())
@@ -29,8 +33,7 @@ fn replay_scenario(name: &str, data: &str) -> Scenario {
                 format!("{l}\n")
             }
         })
-        .collect();
-    scenario::parse(&text, &path).unwrap()
+        .collect()
 }
 
 struct Replayed {
@@ -458,16 +461,7 @@ fn bad_replay_files_are_refused_with_file_and_line_and_nothing_is_written() {
 }
 
 fn assert_refused(bin: &str, base: &str, message: &Path, dir: &Path, expect: &str, what: &str) {
-    let text: String = base
-        .lines()
-        .map(|l| {
-            if l.starts_with("lobster = ") {
-                format!("lobster = {:?}\n", message.display().to_string())
-            } else {
-                format!("{l}\n")
-            }
-        })
-        .collect();
+    let text = with_lobster(base, message);
     let scenario: PathBuf = dir.join(format!("{}.toml", what.replace(' ', "_")));
     std::fs::write(&scenario, text).unwrap();
     let out = dir.join(format!("out_{}", what.replace(' ', "_")));
