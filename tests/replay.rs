@@ -518,3 +518,126 @@ fn relative_reaction_makes_the_real_flow_follow_the_price_the_agents_moved() {
     assert_eq!(a.rec.orders, b.rec.orders);
     assert!(start > marketsim::types::Nanos::ZERO);
 }
+
+/// Every agent family, every stress kind and all ten typologies on top of the real day: the day
+/// runs to the close, the replay keeps its accounting, and labels stay on manipulators only.
+#[test]
+fn every_agent_family_stress_kind_and_typology_runs_on_a_replayed_day() {
+    let read = |name: &str| std::fs::read_to_string(common::scenario_path(name)).unwrap();
+    let sink = read("kitchen_sink").replace("initial_price = 100.00", "initial_price = 223.85");
+    let surveillance = read("surveillance");
+    let abuse = &surveillance[surveillance.find("\n[[abuse]]").unwrap()..];
+    let lobster = common::shared().join("data/lobster").join(AMZN_1);
+    let text = format!(
+        "{sink}\n[replay]\nlobster = {:?}\n\n[[events]]\nkind = \"halt\"\nname = \"regulatory halt\"\nat = \"12:00:00\"\nduration = \"10m\"\n\n[[events]]\nkind = \"fat_finger\"\nname = \"fat finger\"\nat = \"11:15:00\"\nside = \"sell\"\nsize = 20000\n\n{abuse}",
+        lobster.display().to_string()
+    );
+    let s = scenario::parse(&text, &common::scenario_path("kitchen_sink")).unwrap();
+    let kinds: std::collections::BTreeSet<&str> = s.events.iter().map(|e| e.kind_name()).collect();
+    assert_eq!(kinds.len(), 8, "{kinds:?}");
+    let r = run(&s, 3);
+    let families: std::collections::BTreeSet<&str> =
+        r.sim.seats().iter().map(|s| s.family).collect();
+    for f in [
+        "noise",
+        "value",
+        "momentum",
+        "market_maker",
+        "execution",
+        "replay",
+    ] {
+        assert!(families.contains(f), "{f} missing from {families:?}");
+    }
+    let typologies: std::collections::BTreeSet<&str> = r
+        .sim
+        .ledger()
+        .episodes()
+        .iter()
+        .map(|e| e.typology.as_str())
+        .collect();
+    assert_eq!(typologies.len(), 10, "{typologies:?}");
+    let a = r.sim.replay().unwrap().adjustments;
+    assert_eq!(a.messages, 57_515);
+    assert!(
+        a.rejected > 0,
+        "the halt refuses replayed new orders: {a:?}"
+    );
+    let replay_accounts: std::collections::BTreeSet<u64> = r
+        .sim
+        .seats()
+        .iter()
+        .filter(|seat| seat.family == "replay")
+        .flat_map(|seat| seat.accounts.iter().map(|a| a.0))
+        .collect();
+    for (o, l) in r.rec.orders.iter().zip(&r.rec.order_labels) {
+        assert!(!(replay_accounts.contains(&o.account_id.0) && l.truth.is_some()));
+    }
+    let halts = r
+        .sim
+        .exchange()
+        .public_events()
+        .iter()
+        .filter(|e| e.event == "HALT")
+        .count();
+    assert!(halts >= 1);
+}
+
+/// LOBSTER halts (type 7) become exchange halts, and a small hand-made day replays exactly.
+#[test]
+fn recorded_halts_halt_the_exchange() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "TEST_2024-01-02_34200000_36000000";
+    let messages = [
+        "34200.1,1,1,100,1000000,1",
+        "34200.2,1,2,50,1001000,-1",
+        "34201.0,7,0,0,-1,-1",
+        "34210.0,7,0,0,1,-1",
+        "34211.0,4,2,20,1001000,-1",
+        "34212.0,3,1,100,1000000,1",
+    ];
+    let books = [
+        "9999999999,0,1000000,100",
+        "1001000,50,1000000,100",
+        "1001000,50,1000000,100",
+        "1001000,50,1000000,100",
+        "1001000,30,1000000,100",
+        "1001000,30,-9999999999,0",
+    ];
+    let m = dir.path().join(format!("{name}_message_1.csv"));
+    std::fs::write(&m, messages.join("\n")).unwrap();
+    std::fs::write(
+        dir.path().join(format!("{name}_orderbook_1.csv")),
+        books.join("\n"),
+    )
+    .unwrap();
+    let text = format!(
+        "[scenario]\nname = \"t\"\n[session]\ndate = \"2024-01-02\"\nopen = \"09:30\"\nclose = \"10:00\"\n\
+         [market]\nsymbol = \"TEST\"\ntick_size = 0.01\nlot_size = 1\ninitial_price = 100.05\n\
+         [replay]\nlobster = {:?}\n",
+        m.display().to_string()
+    );
+    let s = scenario::parse(&text, Path::new("t.toml")).unwrap();
+    let r = run(&s, 1);
+    let public: Vec<_> = r
+        .sim
+        .exchange()
+        .public_events()
+        .iter()
+        .map(|e| (e.time.0, e.event))
+        .collect();
+    assert_eq!(
+        public,
+        [(1_000_000_000, "HALT"), (10_000_000_000, "RESUME")]
+    );
+    assert_eq!(r.rec.trades.len(), 1);
+    assert_eq!(
+        (r.rec.trades[0].qty.0, r.rec.trades[0].price.0),
+        (20, 10_010)
+    );
+    let book = r.sim.exchange().book();
+    assert_eq!(
+        (book.best_bid(), book.best_ask().map(|a| a.1.0)),
+        (None, Some(30))
+    );
+    assert_eq!(r.sim.replay().unwrap().adjustments.rows_diverged, 0);
+}

@@ -45,6 +45,8 @@ pub struct RunManifest {
     pub engine: Map<String, Value>,
     /// `exchange` counters (new_orders, trades, volume, halts, ...).
     pub exchange: Map<String, Value>,
+    /// A hybrid day's `replay` block (file, depth, adjustments); `None` for a synthetic day.
+    pub replay: Option<Map<String, Value>>,
     /// The whole document, for [`RunManifest::require_str`].
     root: Value,
 }
@@ -103,6 +105,7 @@ impl RunManifest {
             row_counts,
             engine: object("/engine"),
             exchange: object("/exchange"),
+            replay: root.pointer("/replay").and_then(Value::as_object).cloned(),
             path,
             root,
         })

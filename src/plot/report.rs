@@ -420,6 +420,7 @@ fn render_html(
         o.push_str("</table>\n");
     }
 
+    replay_section(&mut o, data);
     abuse_section(&mut o, data, &clock);
 
     o.push_str("<h2>Stylized facts</h2>\n");
@@ -501,6 +502,35 @@ fn render_html(
 }
 
 /// Abuse episodes by typology (with the strip's colours), then the split windows.
+/// A hybrid day: which real day is the background, how deep its file sees (the book beyond is
+/// unknown) and every departure from the record the replay rules made.
+fn replay_section(o: &mut String, data: &RunData) {
+    let Some(r) = &data.info.replay else {
+        return;
+    };
+    let levels = r.get("levels").and_then(Value::as_u64).unwrap_or(0);
+    let file = r.get("message_file").and_then(Value::as_str).unwrap_or("");
+    let _ = writeln!(
+        o,
+        "<h2>Replayed real day</h2>\n<p>The background flow is the real day <code>{}</code>, replayed \
+         message by message into the book at level {levels}: <b>levels beyond {levels} are unknown</b> \
+         (the book holds there only what was once in view). Departures from the record:</p>\n<table>",
+        esc(file)
+    );
+    o.push_str("<tr><th>adjustment</th><th>count</th></tr>\n");
+    if let Some(Value::Object(adj)) = r.get("adjustments") {
+        for (k, v) in adj {
+            let _ = writeln!(
+                o,
+                "<tr><td>{}</td><td>{}</td></tr>",
+                esc(k),
+                esc(&json_cell(v))
+            );
+        }
+    }
+    o.push_str("</table>\n");
+}
+
 fn abuse_section(o: &mut String, data: &RunData, clock: &SessionClock) {
     o.push_str("<h2>Abuse episodes</h2>\n");
     let episodes = match &data.episodes {
