@@ -618,6 +618,39 @@ fn labels_are_deterministic_and_files_match_the_ledger() {
     let episodes = a.abuse["episodes"].as_u64().unwrap();
     assert_eq!(a.row_counts["labels/episodes.parquet"], episodes);
     assert!(episodes >= 15, "{episodes} episodes");
+
+    // Each side of a trade carries its own episode's typology, also when the two sides belong to
+    // different episodes.
+    use marketsim::output::read::Table;
+    let ep = Table::read(
+        &a.dir.join("labels/episodes.parquet"),
+        &["episode_id", "typology"],
+    )
+    .unwrap();
+    let typology_of: BTreeMap<u32, String> = ep
+        .u32s("episode_id")
+        .unwrap()
+        .into_iter()
+        .zip(ep.strings("typology").unwrap())
+        .map(|(e, t)| (e.unwrap(), t.unwrap()))
+        .collect();
+    let cols = [
+        "buy_episode_id",
+        "sell_episode_id",
+        "buy_typology",
+        "sell_typology",
+    ];
+    let tl = Table::read(&a.dir.join("labels/trade_labels.parquet"), &cols).unwrap();
+    let (be, se) = (tl.u32s(cols[0]).unwrap(), tl.u32s(cols[1]).unwrap());
+    let (bt, st) = (tl.strings(cols[2]).unwrap(), tl.strings(cols[3]).unwrap());
+    let mut labeled_sides = 0;
+    for i in 0..tl.rows() {
+        for (e, t) in [(be[i], &bt[i]), (se[i], &st[i])] {
+            assert_eq!(e.map(|e| typology_of[&e].clone()), *t, "trade row {i}");
+            labeled_sides += e.is_some() as usize;
+        }
+    }
+    assert!(labeled_sides > 100, "{labeled_sides} labeled trade sides");
 }
 
 #[test]

@@ -408,6 +408,8 @@ pub(crate) struct TradeLabelsColumns {
     episode_id: UInt32Builder,
     buy_episode_id: UInt32Builder,
     sell_episode_id: UInt32Builder,
+    buy_typology: StringDictionaryBuilder<Int32Type>,
+    sell_typology: StringDictionaryBuilder<Int32Type>,
     buy_role: StringDictionaryBuilder<Int32Type>,
     sell_role: StringDictionaryBuilder<Int32Type>,
     same_owner: BooleanBuilder,
@@ -424,6 +426,8 @@ impl TradeLabelsColumns {
             episode_id: UInt32Builder::with_capacity(cap),
             buy_episode_id: UInt32Builder::with_capacity(cap),
             sell_episode_id: UInt32Builder::with_capacity(cap),
+            buy_typology: StringDictionaryBuilder::new(),
+            sell_typology: StringDictionaryBuilder::new(),
             buy_role: StringDictionaryBuilder::new(),
             sell_role: StringDictionaryBuilder::new(),
             same_owner: BooleanBuilder::with_capacity(cap),
@@ -441,6 +445,9 @@ impl TradeLabelsColumns {
             .append_option(r.buy.map(|t| t.1.episode.0));
         self.sell_episode_id
             .append_option(r.sell.map(|t| t.1.episode.0));
+        self.buy_typology.append_option(r.buy.map(|t| t.0.as_str()));
+        self.sell_typology
+            .append_option(r.sell.map(|t| t.0.as_str()));
         self.buy_role.append_option(r.buy.map(|t| t.1.role));
         self.sell_role.append_option(r.sell.map(|t| t.1.role));
         self.same_owner.append_value(r.same_owner);
@@ -459,6 +466,8 @@ impl TradeLabelsColumns {
             Arc::new(self.episode_id.finish()),
             Arc::new(self.buy_episode_id.finish()),
             Arc::new(self.sell_episode_id.finish()),
+            Arc::new(self.buy_typology.finish()),
+            Arc::new(self.sell_typology.finish()),
             Arc::new(self.buy_role.finish()),
             Arc::new(self.sell_role.finish()),
             Arc::new(self.same_owner.finish()),

@@ -151,7 +151,10 @@ pub fn order_labels_schema() -> SchemaRef {
     ]))
 }
 
-/// Ground truth per trade; joins `market/trades.parquet` one-to-one on `trade_id`.
+/// Ground truth per trade; joins `market/trades.parquet` one-to-one on `trade_id`. `typology` and
+/// `episode_id` name the trade's episode; a trade between two episodes (a spoofer's order hit by
+/// a momentum igniter, say) names the buy side's there, and each side's own in the `buy_…` and
+/// `sell_…` columns.
 pub fn trade_labels_schema() -> SchemaRef {
     use DataType::{Boolean, UInt32, UInt64};
     Arc::new(Schema::new(vec![
@@ -162,6 +165,8 @@ pub fn trade_labels_schema() -> SchemaRef {
         field("episode_id", UInt32, true),
         field("buy_episode_id", UInt32, true),
         field("sell_episode_id", UInt32, true),
+        field("buy_typology", dictionary_type(), true),
+        field("sell_typology", dictionary_type(), true),
         field("buy_role", dictionary_type(), true),
         field("sell_role", dictionary_type(), true),
         field("same_beneficial_owner", Boolean, false),

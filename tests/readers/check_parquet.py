@@ -51,7 +51,8 @@ LABELS = {
     ],
     "trade_labels": [
         ("trade_id", U64), ("timestamp", TS), ("is_abusive", BOOL), ("typology", DICT), ("episode_id", U32),
-        ("buy_episode_id", U32), ("sell_episode_id", U32), ("buy_role", DICT), ("sell_role", DICT),
+        ("buy_episode_id", U32), ("sell_episode_id", U32), ("buy_typology", DICT), ("sell_typology", DICT),
+        ("buy_role", DICT), ("sell_role", DICT),
         ("same_beneficial_owner", BOOL),
     ],
     "episodes": [
