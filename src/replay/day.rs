@@ -65,8 +65,37 @@ pub struct Correction {
     pub qty: i64,
 }
 
-/// One orderbook row in ticks: (bids, asks), occupied levels best first.
-pub type RecordedBook = (Vec<(Price, u64)>, Vec<(Price, u64)>);
+/// What the replay keeps of each orderbook row: the touch (for `reaction = "relative"`) and a
+/// digest of every level (for the faithfulness count), so memory is a few words per message
+/// whatever the file's depth.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct RecordedBook {
+    pub bid: Option<Price>,
+    pub ask: Option<Price>,
+    pub digest: u64,
+}
+
+/// A digest of a book's levels, bids then asks, best first, in ticks: equal books give equal
+/// digests, and different ones collide with odds of about 2^-64.
+pub fn book_digest(
+    bids: impl IntoIterator<Item = (i64, u64)>,
+    asks: impl IntoIterator<Item = (i64, u64)>,
+) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |x: u64| {
+        h = super::mix(h ^ x);
+    };
+    for (p, q) in bids {
+        eat(p as u64);
+        eat(q);
+    }
+    eat(u64::MAX);
+    for (p, q) in asks {
+        eat(p as u64);
+        eat(q);
+    }
+    h
+}
 
 /// A file of the day, open for reading.
 type Named = (PathBuf, Source);
@@ -80,7 +109,7 @@ pub struct Day {
     corrections: Vec<Correction>,
     /// `corrections[starts[i]..starts[i + 1]]` follow message `i`.
     starts: Vec<u32>,
-    /// Every message's orderbook row inside the window, in ticks (kept for the faithfulness check).
+    /// Every message's orderbook row inside the window, as the touch and a digest.
     pub rows: Vec<RecordedBook>,
     /// Messages before the window, after it or outside the session.
     pub skipped: u64,
@@ -305,8 +334,7 @@ impl Reader {
             known.apply(&message);
             known.reconcile(&book, self.units, &mut day.corrections);
             day.starts.push(day.corrections.len() as u32);
-            day.rows
-                .push((self.levels(&book, 1), self.levels(&book, -1)));
+            day.rows.push(self.recorded(&book));
             day.messages.push(message);
         }
         if books.next_line().map_err(line_err(&b_path))?.is_some() {
@@ -389,10 +417,13 @@ impl Reader {
         ))
     }
 
-    fn levels(&self, book: &BookRow, direction: i8) -> Vec<(Price, u64)> {
-        book.occupied(direction)
-            .map(|(p, q)| (Price(p / self.units), q))
-            .collect()
+    fn recorded(&self, book: &BookRow) -> RecordedBook {
+        let side = |d: i8| book.occupied(d).map(move |(p, q)| (p / self.units, q));
+        RecordedBook {
+            bid: side(1).next().map(|l| Price(l.0)),
+            ask: side(-1).next().map(|l| Price(l.0)),
+            digest: book_digest(side(1), side(-1)),
+        }
     }
 }
 

@@ -131,9 +131,9 @@ impl Replay {
         if self.reaction == Reaction::None || i == 0 {
             return 0;
         }
-        let (bids, asks) = &self.day.rows[i - 1];
-        let recorded = match (bids.first(), asks.first()) {
-            (Some(b), Some(a)) => (b.0.0 + a.0.0) as f64 / 2.0,
+        let row = &self.day.rows[i - 1];
+        let recorded = match (row.bid, row.ask) {
+            (Some(b), Some(a)) => (b.0 + a.0) as f64 / 2.0,
             _ => return 0,
         };
         match (v.book().best_bid(), v.book().best_ask()) {
@@ -455,18 +455,12 @@ impl Replay {
     /// Counts the messages after which our top levels differ from the recorded row.
     fn check_row(&mut self, v: &impl Venue, i: usize) {
         let n = self.day.levels;
-        let (bids, asks) = &self.day.rows[i];
-        let mut ours = Vec::with_capacity(n);
-        let mut same = true;
-        for (side, recorded) in [(Side::Buy, bids), (Side::Sell, asks)] {
-            v.book().depth(side, n, &mut ours);
-            same &= ours.len() == recorded.len()
-                && ours
-                    .iter()
-                    .zip(recorded)
-                    .all(|(o, r)| o.0 == r.0 && o.1.0 == r.1);
-        }
-        if !same {
+        let (mut bids, mut asks) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        v.book().depth(Side::Buy, n, &mut bids);
+        v.book().depth(Side::Sell, n, &mut asks);
+        let level = |l: &(Price, Qty)| (l.0.0, l.1.0);
+        let ours = super::day::book_digest(bids.iter().map(level), asks.iter().map(level));
+        if ours != self.day.rows[i].digest {
             self.adjustments.rows_diverged += 1;
         }
     }
