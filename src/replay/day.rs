@@ -134,7 +134,7 @@ impl Day {
 
 /// The largest file read out of a zip: a whole LOBSTER level-10 day of a busy stock is a few
 /// hundred MB; anything beyond is not a sample day.
-const MAX_UNZIPPED_BYTES: u64 = 4 << 30;
+const MAX_UNZIPPED_BYTES: u64 = 1 << 30;
 
 /// Reads the day `replay` names, for a session and market of the scenario.
 pub fn load(replay: &Replay, session: &Session, market: &Market) -> Result<Day, ReplayError> {
