@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use super::latency::{Link, LinkParams};
 use super::queue::EventQueue;
 use super::{EngineStats, Event, Seat, Simulation};
+use crate::agents::custom::{Registry, Spec};
 use crate::agents::execution::ExecutionAgent;
 use crate::agents::market_maker::MarketMaker;
 use crate::agents::momentum::MomentumAgent;
@@ -104,7 +105,24 @@ impl Seating {
     }
 }
 
+/// [`try_build`] for scenarios of the library's own families.
+///
+/// # Panics
+/// If the scenario has user strategies (`type = "custom"` / `"python"`): those need the registry
+/// of [`try_build`].
 pub fn build(scenario: &Scenario, seed: u64) -> Simulation {
+    try_build(scenario, seed, &Registry::default()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Builds the simulation, taking user strategies from `registry`.
+///
+/// # Errors
+/// A user strategy whose factory is missing or refuses its spec.
+pub fn try_build(
+    scenario: &Scenario,
+    seed: u64,
+    registry: &Registry,
+) -> Result<Simulation, String> {
     let tick = scenario.market.tick_size;
     let market = MarketInfo {
         tick_size: tick,
@@ -175,6 +193,14 @@ pub fn build(scenario: &Scenario, seed: u64) -> Simulation {
                 AgentParams::Momentum(p) => Box::new(MomentumAgent::new(p.clone(), rng)),
                 AgentParams::MarketMaker(p) => Box::new(MarketMaker::new(p.clone(), rng)),
                 AgentParams::Execution(p) => Box::new(ExecutionAgent::new(p.clone(), rng)),
+                AgentParams::User(p) => registry.build(Spec {
+                    kind: p.kind,
+                    class: &p.class,
+                    params: &p.params,
+                    group: &group.name,
+                    index: k,
+                    rng,
+                })?,
             };
             seats.push(seating.seat(
                 sid,
@@ -295,7 +321,7 @@ pub fn build(scenario: &Scenario, seed: u64) -> Simulation {
             _ => {}
         }
     }
-    Simulation {
+    Ok(Simulation {
         queue,
         agents,
         seats,
@@ -311,5 +337,7 @@ pub fn build(scenario: &Scenario, seed: u64) -> Simulation {
         ledger,
         links,
         hype: (Nanos::ZERO, 0.0),
-    }
+        started: false,
+        failure: None,
+    })
 }

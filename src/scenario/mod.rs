@@ -42,7 +42,7 @@ pub use model::{
 };
 pub use params::{
     AgentParams, ExecStyle, ExecutionParams, MarketMakerParams, MomentumParams, NoiseParams,
-    ValueParams,
+    UserParams, ValueParams,
 };
 
 use error::Source;
