@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use marketsim::agents::custom::{Registry, Spec};
 use marketsim::agents::{Agent, AgentCtx, OpenOrders, Report};
-use marketsim::types::{Nanos, OrderKind, Price, Qty, Side};
+use marketsim::types::{Nanos, OrderKind, Price, Side};
 
 /// Sells `quantity` shares in `slices` equal market orders spread evenly over `duration`,
 /// starting `start` after the open: the textbook benchmark every execution desk compares with.
@@ -49,11 +49,6 @@ impl TwapSeller {
             sent: 0,
             orders: OpenOrders::default(),
         }))
-    }
-
-    /// Cash received so far, in ticks × shares.
-    pub fn cash_ticks(&self) -> i64 {
-        self.orders.cash_ticks()
     }
 }
 

@@ -37,7 +37,7 @@ pub(crate) struct Sink {
 }
 
 pub(crate) enum Target {
-    Parquet(ArrowWriter<BufWriter<File>>),
+    Parquet(Box<ArrowWriter<BufWriter<File>>>),
     /// Batches are kept as they come and handed to `into` when the run finishes.
     Memory {
         schema: SchemaRef,
@@ -109,7 +109,7 @@ fn close_all(sinks: Vec<Option<Sink>>) -> EncoderResult {
             rows,
         } = sink;
         let writer = match writer {
-            Target::Parquet(writer) => writer,
+            Target::Parquet(writer) => *writer,
             Target::Memory {
                 schema,
                 batches,

@@ -94,7 +94,7 @@ impl RunWriter {
             Ok(Sink {
                 path,
                 key: file.rel_path(),
-                writer: Target::Parquet(writer),
+                writer: Target::Parquet(Box::new(writer)),
                 rows: 0,
             })
         };
