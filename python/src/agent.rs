@@ -223,7 +223,10 @@ impl Ctx {
         kind: Option<&str>,
     ) -> PyResult<u64> {
         let s = self::side(side)?;
-        let (k, p) = self::kind(kind.unwrap_or(if price.is_some() { "limit" } else { "market" }), price)?;
+        let (k, p) = self::kind(
+            kind.unwrap_or(if price.is_some() { "limit" } else { "market" }),
+            price,
+        )?;
         let q = self::quantity(quantity)?;
         let ctx = self.ctx()? as *mut AgentCtx<'static>;
         // SAFETY: the same pointer `ctx()` checked; `orders` is a separate field.
@@ -261,10 +264,13 @@ impl Ctx {
         let ctx = self.ctx()? as *mut AgentCtx<'static>;
         let mut n = 0;
         // SAFETY: see `submit`.
-        self.orders.cancel_where(|_| true, |o| {
-            n += 1;
-            unsafe { &mut *ctx }.cancel(o)
-        });
+        self.orders.cancel_where(
+            |_| true,
+            |o| {
+                n += 1;
+                unsafe { &mut *ctx }.cancel(o)
+            },
+        );
         Ok(n)
     }
 
@@ -272,7 +278,9 @@ impl Ctx {
     fn modify(&mut self, order_id: u64, price: i64, quantity: i64) -> PyResult<bool> {
         let q = self::quantity(quantity)?;
         if price <= 0 {
-            return Err(PyValueError::new_err(format!("price must be positive ticks, got {price}")));
+            return Err(PyValueError::new_err(format!(
+                "price must be positive ticks, got {price}"
+            )));
         }
         let ctx = self.ctx()? as *mut AgentCtx<'static>;
         for o in self.orders.live_mut() {
@@ -328,12 +336,19 @@ impl Ctx {
             "up" => Push::Up,
             "down" => Push::Down,
             "none" => Push::None,
-            _ => return Err(PyValueError::new_err("push must be \"up\", \"down\" or \"none\"")),
+            _ => {
+                return Err(PyValueError::new_err(
+                    "push must be \"up\", \"down\" or \"none\"",
+                ));
+            }
         };
         if !(0.0..=1.0).contains(&difficulty) {
             return Err(PyValueError::new_err("difficulty must be in [0, 1]"));
         }
-        Ok(self.ctx()?.begin_episode(t, p, difficulty, params.to_owned()).0)
+        Ok(self
+            .ctx()?
+            .begin_episode(t, p, difficulty, params.to_owned())
+            .0)
     }
 
     fn phase(&mut self, episode: u32, name: &str) -> PyResult<()> {
@@ -361,7 +376,10 @@ impl Ctx {
         phase: &str,
     ) -> PyResult<u64> {
         let s = self::side(side)?;
-        let (k, p) = self::kind(kind.unwrap_or(if price.is_some() { "limit" } else { "market" }), price)?;
+        let (k, p) = self::kind(
+            kind.unwrap_or(if price.is_some() { "limit" } else { "market" }),
+            price,
+        )?;
         let q = self::quantity(quantity)?;
         let label = Label {
             episode: EpisodeId(episode),
@@ -370,7 +388,10 @@ impl Ctx {
         };
         let ctx = self.ctx()? as *mut AgentCtx<'static>;
         // SAFETY: see `submit`.
-        Ok(self.orders.submit_labeled(unsafe { &mut *ctx }, 0, label, s, k, p, q).0)
+        Ok(self
+            .orders
+            .submit_labeled(unsafe { &mut *ctx }, 0, label, s, k, p, q)
+            .0)
     }
 }
 
@@ -396,14 +417,26 @@ impl Report {
     fn __repr__(&self) -> String {
         format!(
             "Report(kind={:?}, order_id={}, side={:?}, price={:?}, quantity={}, remaining={}, reason={:?})",
-            self.kind, self.order_id, self.side, self.price, self.quantity, self.remaining, self.reason
+            self.kind,
+            self.order_id,
+            self.side,
+            self.price,
+            self.quantity,
+            self.remaining,
+            self.reason
         )
     }
 }
 
 fn report(r: &RustReport) -> Report {
     match *r {
-        RustReport::Filled { id, side, price, qty, remaining } => Report {
+        RustReport::Filled {
+            id,
+            side,
+            price,
+            qty,
+            remaining,
+        } => Report {
             kind: "fill",
             order_id: id.0,
             side: side_name(side),
@@ -412,7 +445,12 @@ fn report(r: &RustReport) -> Report {
             remaining: remaining.0,
             reason: "",
         },
-        RustReport::Done { id, side, qty, reason } => Report {
+        RustReport::Done {
+            id,
+            side,
+            qty,
+            reason,
+        } => Report {
             kind: "done",
             order_id: id.0,
             side: side_name(side),
@@ -424,7 +462,9 @@ fn report(r: &RustReport) -> Report {
                 DoneReason::Expired => "expired",
             },
         },
-        RustReport::Rejected { id, side, reason, .. } => Report {
+        RustReport::Rejected {
+            id, side, reason, ..
+        } => Report {
             kind: "rejected",
             order_id: id.0,
             side: side_name(side),
@@ -438,8 +478,10 @@ fn report(r: &RustReport) -> Report {
 
 /// A Python strategy as a library agent.
 pub struct PyAgent {
-    object: Py<PyAny>,
     ctx: Py<Ctx>,
+    /// The bound callbacks, looked up once; `None` where the class keeps `marketsim.Agent`'s
+    /// do-nothing default, so the run need not cross into Python for it.
+    methods: [Option<Py<PyAny>>; 4],
     /// "group (module:Class)", for error messages.
     label: String,
     reads_news: bool,
@@ -492,7 +534,11 @@ impl PyAgent {
         if !bound.is_instance(&base).map_err(describe)? {
             return Err(format!(
                 "{} is not a subclass of marketsim.Agent",
-                bound.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+                bound
+                    .get_type()
+                    .name()
+                    .map(|n| n.to_string())
+                    .unwrap_or_default()
             ));
         }
         let mut rng = spec.rng;
@@ -508,6 +554,17 @@ impl PyAgent {
             .getattr("reads_news")
             .and_then(|v| v.is_truthy())
             .unwrap_or(false);
+        let mut methods: [Option<Py<PyAny>>; 4] = [None, None, None, None];
+        for (slot, name) in ["start", "on_wake", "on_report", "on_news"]
+            .into_iter()
+            .enumerate()
+        {
+            let mine = bound.get_type().getattr(name).map_err(describe)?;
+            let default = base.getattr(name).map_err(describe)?;
+            if !mine.is(&default) {
+                methods[slot] = Some(bound.getattr(name).map_err(describe)?.unbind());
+            }
+        }
         let class = bound
             .get_type()
             .fully_qualified_name()
@@ -522,7 +579,7 @@ impl PyAgent {
                 },
             )
             .map_err(describe)?,
-            object,
+            methods,
             label: format!("{} ({class})", spec.group),
             reads_news,
             position: 0,
@@ -534,23 +591,27 @@ impl PyAgent {
             ctx.fail("interrupted".into());
             return;
         }
+        let slot = match call {
+            Call::Start => 0,
+            Call::Wake => 1,
+            Call::Report(_) => 2,
+            Call::News => 3,
+        };
         let failure = Python::attach(|py| -> Option<String> {
             let pyctx = self.ctx.bind(py);
-            {
+            let method = {
                 let mut c = pyctx.borrow_mut();
-                c.ptr = ctx as *mut AgentCtx<'_> as *mut AgentCtx<'static>;
                 if let Call::Report(r) = call {
                     c.orders.apply(r);
                     self.position = c.orders.position();
                 }
-            }
-            let object = self.object.bind(py);
+                let method = self.methods[slot].as_ref()?.bind(py);
+                c.ptr = (ctx as *mut AgentCtx<'_>).cast::<AgentCtx<'static>>();
+                method
+            };
             let result = match call {
-                Call::Start => object.call_method1("start", (pyctx,)),
-                Call::Wake => object.call_method1("on_wake", (pyctx,)),
-                Call::Report(r) => Py::new(py, report(r))
-                    .and_then(|r| object.call_method1("on_report", (r, pyctx))),
-                Call::News => object.call_method1("on_news", (pyctx,)),
+                Call::Report(r) => Py::new(py, report(r)).and_then(|r| method.call1((r, pyctx))),
+                _ => method.call1((pyctx,)),
             };
             pyctx.borrow_mut().ptr = std::ptr::null_mut();
             let err = result.err()?;
@@ -562,13 +623,12 @@ impl PyAgent {
                 .name()
                 .map(|n| n.to_string())
                 .unwrap_or_else(|_| "exception".into());
-            let method = match call {
-                Call::Start => "start",
-                Call::Wake => "on_wake",
-                Call::Report(_) => "on_report",
-                Call::News => "on_news",
-            };
-            let message = format!("{} raised {name} in {method}: {}", self.label, err.value(py));
+            let method = ["start", "on_wake", "on_report", "on_news"][slot];
+            let message = format!(
+                "{} raised {name} in {method}: {}",
+                self.label,
+                err.value(py)
+            );
             EXCEPTION.with(|e| {
                 e.borrow_mut().get_or_insert(err);
             });

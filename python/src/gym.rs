@@ -44,6 +44,7 @@ pub struct ExecutionCore {
 impl ExecutionCore {
     #[new]
     #[pyo3(signature = (scenario, side, quantity, start, horizon, step, unfilled_penalty_bps))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         scenario: &str,
@@ -90,7 +91,9 @@ impl ExecutionCore {
 
     /// `(observation, reward, terminated, truncated)`.
     fn step(&mut self, action: f64) -> PyResult<Outcome> {
-        Ok(outcome(self.env.as_mut().ok_or_else(not_reset)?.step(action)))
+        Ok(outcome(
+            self.env.as_mut().ok_or_else(not_reset)?.step(action),
+        ))
     }
 
     #[getter]

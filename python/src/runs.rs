@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use marketsim::agents::custom::Registry;
-use marketsim::run::grid::{self, Override};
 use marketsim::run as library;
+use marketsim::run::grid::{self, Override};
 use marketsim::run::sweep::SweepOptions;
 use marketsim::run::{EventFilter, RunOptions};
 use marketsim::scenario::{self, AgentGroup, AgentParams, Scenario, UserParams};
@@ -87,14 +87,21 @@ pub fn check<'py>(
     let d = PyDict::new(py);
     d.set_item("name", &s.name)?;
     d.set_item("seed", s.seed)?;
-    d.set_item("agents", s.agents.iter().map(|g| u64::from(g.count)).sum::<u64>())?;
+    d.set_item(
+        "agents",
+        s.agents.iter().map(|g| u64::from(g.count)).sum::<u64>(),
+    )?;
     let groups: Vec<(String, &str, u32)> = s
         .agents
         .iter()
         .map(|g| (g.name.clone(), g.params.family(), g.count))
         .collect();
     d.set_item("groups", groups)?;
-    let events: Vec<(String, &str)> = s.events.iter().map(|e| (e.name.clone(), e.kind_name())).collect();
+    let events: Vec<(String, &str)> = s
+        .events
+        .iter()
+        .map(|e| (e.name.clone(), e.kind_name()))
+        .collect();
     d.set_item("events", events)?;
     d.set_item("session_seconds", s.session.length.0 as f64 / 1e9)?;
     Ok(d)
@@ -199,12 +206,14 @@ pub fn run<'py>(
         Some(_) => py
             .detach(|| library::stage(&s, &opts, false).and_then(|staged| staged.publish()))
             .and_then(|summary| {
-                let manifest = std::fs::read_to_string(summary.dir.join("manifest.json"))
-                    .map_err(|e| library::RunError::Output(marketsim::output::OutputError::Io {
-                        path: summary.dir.join("manifest.json"),
-                        op: "read",
-                        source: e,
-                    }))?;
+                let manifest =
+                    std::fs::read_to_string(summary.dir.join("manifest.json")).map_err(|e| {
+                        library::RunError::Output(marketsim::output::OutputError::Io {
+                            path: summary.dir.join("manifest.json"),
+                            op: "read",
+                            source: e,
+                        })
+                    })?;
                 Ok((manifest, None, Some(summary.dir)))
             }),
     };
@@ -248,7 +257,10 @@ pub fn sweep<'py>(
                 Ok(list) if !v.is_instance_of::<pyo3::types::PyString>() => list,
                 _ => vec![v.clone()],
             };
-            let values = values.iter().map(toml_value).collect::<PyResult<Vec<_>>>()?;
+            let values = values
+                .iter()
+                .map(toml_value)
+                .collect::<PyResult<Vec<_>>>()?;
             sets.push(Override { path, values });
         }
     }
@@ -257,7 +269,9 @@ pub fn sweep<'py>(
     if let Some(out) = out {
         let (_, path) = source(py, scenario)?;
         if path == Path::new("<string>") {
-            return Err(PyValueError::new_err("a sweep with out= needs a scenario file path"));
+            return Err(PyValueError::new_err(
+                "a sweep with out= needs a scenario file path",
+            ));
         }
         let opts = SweepOptions {
             seeds,
@@ -314,8 +328,10 @@ pub fn sweep<'py>(
     let list = PyList::empty(py);
     for ((point, seed, _), result) in jobs_list.into_iter().zip(results) {
         let r = result.map_err(|e| errors::run(py, &e))?;
-        let point: BTreeMap<String, String> =
-            point.into_iter().map(|(k, v)| (k, grid::display(&v))).collect();
+        let point: BTreeMap<String, String> = point
+            .into_iter()
+            .map(|(k, v)| (k, grid::display(&v)))
+            .collect();
         let tables = PyDict::new(py);
         for (key, table) in r.tables {
             tables.set_item(key, Py::new(py, ArrowStream::new(table))?)?;
