@@ -84,3 +84,27 @@ fn same_seed_same_tables_with_a_custom_agent() {
         assert_eq!(table.batches, b.tables[name].batches, "{name}");
     }
 }
+
+#[test]
+fn a_python_entry_keeps_its_class_and_params() {
+    let text = std::fs::read_to_string("scenarios/quick.toml").unwrap()
+        + "\n[[agents]]\ntype = \"python\"\nclass = \"my.module:Twap\"\ncount = 2\nparams = { quantity = 500, venue = \"lit\" }\n";
+    let s = marketsim::scenario::parse(&text, Path::new("q.toml")).unwrap();
+    let group = s.agents.last().unwrap();
+    assert_eq!((group.name.as_str(), group.count), ("python", 2));
+    let marketsim::scenario::AgentParams::User(p) = &group.params else {
+        panic!("a user strategy, got {:?}", group.params);
+    };
+    assert_eq!((p.kind, p.class.as_str()), ("python", "my.module:Twap"));
+    assert_eq!(p.params["quantity"], 500);
+    assert_eq!(p.params["venue"], "lit");
+}
+
+#[test]
+fn a_custom_entry_without_a_class_points_at_the_entry() {
+    let text = std::fs::read_to_string("scenarios/quick.toml").unwrap()
+        + "\n[[agents]]\ntype = \"custom\"\ncount = 1\n";
+    let err = marketsim::scenario::parse(&text, Path::new("q.toml")).unwrap_err();
+    assert!(err.field.ends_with(".class"), "{err}");
+    assert!(err.line > 0, "{err}");
+}

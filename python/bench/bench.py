@@ -78,6 +78,16 @@ def main():
         f"baseline day + one Python agent waking every 100 ms: {slow:.2f} s "
         f"({callbacks} callbacks): {100 * (slow / rust - 1):+.1f} %"
     )
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as out:
+        rust_files, _ = timed(lambda: marketsim.run(BASELINE, seed=1, out=out + "/a"), 1)
+        agent = Counting(0.1, False)
+        slow_files, _ = timed(lambda: marketsim.run(BASELINE, seed=1, out=out + "/b", agents=[agent]), 1)
+    print(
+        f"the same, writing the run directory: {rust_files:.2f} s pure Rust, {slow_files:.2f} s with "
+        f"the agent: {100 * (slow_files / rust_files - 1):+.1f} %"
+    )
     busy, callbacks = timed(lambda: with_agent(0.01, True), r)
     per_second = callbacks / max(busy - rust, 1e-9)
     print(
