@@ -265,6 +265,17 @@ pub fn sweep<'py>(
         }
     }
     let max_events = max_events.unwrap_or(scenario::limits::DEFAULT_MAX_EVENTS);
+    let base = load(py, scenario, None, Vec::new())?;
+    if base
+        .agents
+        .iter()
+        .any(|g| matches!(&g.params, AgentParams::User(p) if p.kind == "python"))
+    {
+        return Err(PyValueError::new_err(
+            "sweep() runs days in parallel without the GIL and cannot host Python agents; \
+             loop over run() for a scenario with type = \"python\" agents",
+        ));
+    }
     let guard = SigintGuard::install();
     if let Some(out) = out {
         let (_, path) = source(py, scenario)?;

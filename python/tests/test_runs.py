@@ -109,3 +109,9 @@ def test_sweep_to_disk_writes_partitioned_runs(quick, tmp_path):
     report = marketsim.sweep(quick, seeds=[1], set={"agents.noise.count": [20, 40]}, out=tmp_path)
     assert report["ran"] == 2
     assert (tmp_path / "quick" / "agents_noise_count=20" / "seed=1" / "manifest.json").exists()
+
+
+def test_sweep_refuses_python_agents_clearly(quick_text):
+    text = with_python_agent(quick_text, "strategies:Twap")
+    with pytest.raises(ValueError, match="cannot host Python agents"):
+        marketsim.sweep(text, seeds=[1])
