@@ -45,6 +45,7 @@ fn whole_day(c: &mut Criterion, name: &str) {
                     out_root: out.path().to_path_buf(),
                     partitions: Vec::new(),
                     max_events: marketsim::scenario::limits::DEFAULT_MAX_EVENTS,
+                    agents: Default::default(),
                 },
             )
             .unwrap()

@@ -13,6 +13,7 @@ pub mod environment;
 pub mod exchange;
 pub mod facts;
 pub mod fraud;
+pub mod gym;
 pub mod input_file;
 pub mod interrupt;
 pub mod lobster;

@@ -589,6 +589,7 @@ fn labels_are_deterministic_and_files_match_the_ledger() {
                 out_root: tmp.path().join(sub),
                 partitions: Vec::new(),
                 max_events: marketsim::scenario::limits::DEFAULT_MAX_EVENTS,
+                agents: Default::default(),
             },
         )
         .unwrap()

@@ -34,6 +34,7 @@ fn same_seed_gives_byte_identical_parquet_and_another_seed_differs() {
             out_root: tmp.path().join("a"),
             partitions: Vec::new(),
             max_events: marketsim::scenario::limits::DEFAULT_MAX_EVENTS,
+            agents: Default::default(),
         },
     )
     .unwrap();
@@ -44,6 +45,7 @@ fn same_seed_gives_byte_identical_parquet_and_another_seed_differs() {
             out_root: tmp.path().join("b"),
             partitions: Vec::new(),
             max_events: marketsim::scenario::limits::DEFAULT_MAX_EVENTS,
+            agents: Default::default(),
         },
     )
     .unwrap();
@@ -54,6 +56,7 @@ fn same_seed_gives_byte_identical_parquet_and_another_seed_differs() {
             out_root: tmp.path().join("c"),
             partitions: Vec::new(),
             max_events: marketsim::scenario::limits::DEFAULT_MAX_EVENTS,
+            agents: Default::default(),
         },
     )
     .unwrap();

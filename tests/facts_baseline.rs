@@ -20,6 +20,7 @@ fn baseline_passes_at_least_nine_of_eleven_headline_bands() {
         out_root: root.path().to_path_buf(),
         partitions: Vec::new(),
         max_events: marketsim::scenario::limits::DEFAULT_MAX_EVENTS,
+        agents: Default::default(),
     };
     let dir = run(&s, &opts).unwrap().dir;
     let facts = facts_of_run(&dir).unwrap();

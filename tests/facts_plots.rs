@@ -30,6 +30,7 @@ fn make_run(root: &Path) -> PathBuf {
         out_root: root.to_path_buf(),
         partitions: Vec::new(),
         max_events: marketsim::scenario::limits::DEFAULT_MAX_EVENTS,
+        agents: Default::default(),
     };
     run::run(&scenario, &options).unwrap().dir
 }

@@ -27,6 +27,7 @@ fn make_run(name: &str, root: &Path) -> PathBuf {
         out_root: root.to_path_buf(),
         partitions: Vec::new(),
         max_events: marketsim::scenario::limits::DEFAULT_MAX_EVENTS,
+        agents: Default::default(),
     };
     run(&s, &opts).unwrap().dir
 }

@@ -37,6 +37,7 @@ fn make_run(root: &Path, with_halt: bool) -> PathBuf {
             out_root: root.to_path_buf(),
             partitions: Vec::new(),
             max_events: marketsim::scenario::limits::DEFAULT_MAX_EVENTS,
+            agents: Default::default(),
         },
     )
     .expect("run succeeds");
@@ -309,6 +310,7 @@ fn abuse_episodes_are_marked_on_the_price_chart_and_tabled_in_the_report() {
             out_root: tmp.path().to_path_buf(),
             partitions: Vec::new(),
             max_events: marketsim::scenario::limits::DEFAULT_MAX_EVENTS,
+            agents: Default::default(),
         },
     )
     .expect("run succeeds")

@@ -162,6 +162,7 @@ fn buffered_output_stays_within_its_batch_while_the_day_streams() {
         out_root: tmp.path().to_path_buf(),
         partitions: Vec::new(),
         max_events: marketsim::scenario::limits::DEFAULT_MAX_EVENTS,
+        agents: Default::default(),
     };
     let summary = marketsim::run::run(&scenario, &opts).unwrap();
     assert!(

@@ -3,6 +3,7 @@
 //! by sending requests to the exchange through [`AgentCtx`].
 
 mod book_keeping;
+pub mod custom;
 pub mod execution;
 pub mod market_maker;
 pub mod momentum;
@@ -11,6 +12,7 @@ pub mod value;
 
 pub use book_keeping::{OpenOrders, OwnOrder};
 
+use crate::book::Book;
 use crate::environment::{ActivityProfile, FundamentalPath};
 use crate::exchange::market_data::Quote;
 use crate::fraud::{EpisodeId, Label, Ledger, Push, Typology};
@@ -148,6 +150,10 @@ pub struct AgentCtx<'a> {
     pub(crate) accounts: &'a [AccountId],
     /// How strongly a public promotion currently pulls uninformed traders to the buy side (0: none).
     pub(crate) hype: f64,
+    /// The live book, for [`AgentCtx::depth`] (`None` in the stand-alone test harness).
+    pub(crate) book: Option<&'a Book>,
+    /// Set by [`AgentCtx::fail`]: the engine stops the run after this callback.
+    pub(crate) failure: &'a mut Option<String>,
 }
 
 /// A request and the slot of the account it goes out on.
@@ -260,6 +266,23 @@ impl AgentCtx<'_> {
             rng::open01(rng) < 0.5 + self.hype / 2.0
         };
         if buy { Side::Buy } else { Side::Sell }
+    }
+
+    /// Up to `levels` price levels of one side of the book, best first, as (price, shares),
+    /// into `out` (cleared first). Unlike [`quote`](Self::quote) this is the book as it stands now, not
+    /// delayed: the exchange keeps no history of depth. Strategies that care about the
+    /// difference should act on the quote and use depth for sizing.
+    pub fn depth(&self, side: Side, levels: usize, out: &mut Vec<(Price, Qty)>) {
+        if let Some(book) = self.book {
+            book.depth(side, levels, out);
+        }
+    }
+
+    /// Stops the run: the strategy met an error it cannot handle (a user strategy's exception).
+    /// The run fails with `message`, naming the agent and the simulated time, and publishes
+    /// nothing. Only the first call counts.
+    pub fn fail(&mut self, message: String) {
+        self.failure.get_or_insert(message);
     }
 
     /// Asks to be woken at `t` (replacing an earlier request made in this callback).

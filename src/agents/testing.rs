@@ -18,6 +18,7 @@ pub struct Harness {
     pub next_order_id: u64,
     pub wake: Option<Nanos>,
     pub stress: StressSchedule,
+    pub failure: Option<String>,
 }
 
 impl Harness {
@@ -53,6 +54,7 @@ impl Harness {
             next_order_id: 0,
             wake: None,
             stress: StressSchedule::default(),
+            failure: None,
         }
     }
 
@@ -71,6 +73,8 @@ impl Harness {
             ledger: &mut self.ledger,
             accounts: &self.accounts,
             hype: 0.0,
+            book: None,
+            failure: &mut self.failure,
         }
     }
 

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use super::latency::{Link, LinkParams};
 use super::queue::EventQueue;
 use super::{EngineStats, Event, Seat, Simulation};
+use crate::agents::custom::{Registry, Spec};
 use crate::agents::execution::ExecutionAgent;
 use crate::agents::market_maker::MarketMaker;
 use crate::agents::momentum::MomentumAgent;
@@ -107,18 +108,50 @@ impl Seating {
 /// Stream group of the replay participants' seat: after the stress agents' groups.
 const REPLAY_STREAMS: usize = STRESS_STREAMS * 2;
 
-/// Builds a synthetic day. A scenario's `[replay]` needs its day read first: see [`build_with`].
+/// [`try_build_with`] for synthetic scenarios of the library's own families.
+///
+/// # Panics
+/// If the scenario has user strategies (`type = "custom"` / `"python"`): those need the registry
+/// of [`try_build`]. A scenario's `[replay]` needs its day read first: see [`build_with`].
 pub fn build(scenario: &Scenario, seed: u64) -> Simulation {
     build_with(scenario, seed, None)
 }
 
 /// Builds the day, with `replay` (the scenario's `[replay]` day, read by [`crate::replay::load`])
 /// entering the exchange beside the agents.
+///
+/// # Panics
+/// As [`build`].
 pub fn build_with(
     scenario: &Scenario,
     seed: u64,
     replay: Option<crate::replay::Day>,
 ) -> Simulation {
+    try_build_with(scenario, seed, replay, &Registry::default()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Builds the simulation, taking user strategies from `registry`.
+///
+/// # Errors
+/// A user strategy whose factory is missing or refuses its spec.
+pub fn try_build(
+    scenario: &Scenario,
+    seed: u64,
+    registry: &Registry,
+) -> Result<Simulation, String> {
+    try_build_with(scenario, seed, None, registry)
+}
+
+/// Everything: the agents (user strategies from `registry`) and the replayed day, if any.
+///
+/// # Errors
+/// A user strategy whose factory is missing or refuses its spec.
+pub fn try_build_with(
+    scenario: &Scenario,
+    seed: u64,
+    replay: Option<crate::replay::Day>,
+    registry: &Registry,
+) -> Result<Simulation, String> {
     let tick = scenario.market.tick_size;
     let market = MarketInfo {
         tick_size: tick,
@@ -189,6 +222,14 @@ pub fn build_with(
                 AgentParams::Momentum(p) => Box::new(MomentumAgent::new(p.clone(), rng)),
                 AgentParams::MarketMaker(p) => Box::new(MarketMaker::new(p.clone(), rng)),
                 AgentParams::Execution(p) => Box::new(ExecutionAgent::new(p.clone(), rng)),
+                AgentParams::User(p) => registry.build(Spec {
+                    kind: p.kind,
+                    class: &p.class,
+                    params: &p.params,
+                    group: &group.name,
+                    index: k,
+                    rng,
+                })?,
             };
             seats.push(seating.seat(
                 sid,
@@ -336,7 +377,7 @@ pub fn build_with(
             _ => {}
         }
     }
-    Simulation {
+    Ok(Simulation {
         queue,
         agents,
         seats,
@@ -353,5 +394,7 @@ pub fn build_with(
         links,
         hype: (Nanos::ZERO, 0.0),
         replay,
-    }
+        started: false,
+        failure: None,
+    })
 }

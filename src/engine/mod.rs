@@ -9,8 +9,9 @@ pub mod latency;
 pub mod queue;
 mod replay_venue;
 
-pub use build::{build, build_with};
+pub use build::{build, build_with, try_build, try_build_with};
 
+use crate::agents::custom::AgentFailure;
 use crate::agents::{Agent, AgentCtx, MarketInfo, Outgoing, Report, Request};
 use crate::environment::{ActivityProfile, FundamentalPath};
 use crate::exchange::Exchange;
@@ -93,6 +94,21 @@ pub struct Simulation {
     hype: (Nanos, f64),
     /// A real day replayed beside the agents, and its seat.
     replay: Option<(AgentId, Replay)>,
+    /// Whether the agents have been started (see [`Simulation::begin`]).
+    started: bool,
+    /// The first user strategy that gave up (see `AgentCtx::fail`): the run stops there.
+    failure: Option<AgentFailure>,
+}
+
+/// Where [`Simulation::advance_until`] stopped.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Pause {
+    /// Every event before the requested time has happened; the next is at or after it.
+    Reached,
+    /// The session is over (the close, or nothing left to happen).
+    Closed,
+    /// Stopped early: the watcher said so, the recorder failed, or an agent failed.
+    Stopped,
 }
 
 impl Simulation {
@@ -130,6 +146,16 @@ impl Simulation {
         &self.links
     }
 
+    /// The user strategy that stopped the run, if one did.
+    pub fn failure(&self) -> Option<&AgentFailure> {
+        self.failure.as_ref()
+    }
+
+    /// The market's static facts.
+    pub fn market(&self) -> &MarketInfo {
+        &self.market
+    }
+
     /// Runs the session from the open to the close. Events scheduled at or after the close never
     /// happen: orders in flight at the bell are lost, as they would be.
     pub fn run(&mut self, rec: &mut impl MarketRecorder) {
@@ -142,19 +168,58 @@ impl Simulation {
     pub fn run_watched(
         &mut self,
         rec: &mut impl MarketRecorder,
-        mut watch: impl FnMut(Nanos, u64) -> bool,
+        watch: impl FnMut(Nanos, u64) -> bool,
     ) -> bool {
+        self.begin();
+        match self.advance_until(self.market.session_length, rec, watch) {
+            Pause::Closed => {
+                self.close();
+                !rec.failed()
+            }
+            Pause::Reached | Pause::Stopped => false,
+        }
+    }
+
+    /// Starts every agent (their `start` callbacks, at the open). Called once; later calls do
+    /// nothing. With [`advance_until`](Self::advance_until) and [`close`](Self::close) it runs a
+    /// session in steps — what an environment that acts between steps needs.
+    pub fn begin(&mut self) {
+        if self.started {
+            return;
+        }
+        self.started = true;
         for i in 0..self.agents.len() {
             self.callback(Nanos::ZERO, AgentId(i as u32), Callback::Start);
         }
         if let Some(t) = self.replay.as_ref().and_then(|r| r.1.next_time()) {
             self.queue.push(t, Event::Replay);
         }
+    }
+
+    /// Processes every event before `until` (and before the close), calling `watch` like
+    /// [`run_watched`](Self::run_watched) does. Stepping to t1 then t2 processes exactly the
+    /// events one call to t2 would, in the same order: pausing changes nothing.
+    pub fn advance_until(
+        &mut self,
+        until: Nanos,
+        rec: &mut impl MarketRecorder,
+        mut watch: impl FnMut(Nanos, u64) -> bool,
+    ) -> Pause {
+        self.begin();
+        if self.failure.is_some() {
+            return Pause::Stopped;
+        }
         let close = self.market.session_length;
-        while let Some((now, event)) = self.queue.pop() {
-            if now >= close {
-                break;
+        loop {
+            match self.queue.peek_time() {
+                None => return Pause::Closed,
+                Some(t) if t >= close => return Pause::Closed,
+                Some(t) if t >= until => return Pause::Reached,
+                Some(_) => {}
             }
+            let Some((now, event)) = self.queue.pop() else {
+                return Pause::Closed;
+            };
             self.stats.events += 1;
             self.stats.peak_pending_events = self
                 .stats
@@ -206,15 +271,21 @@ impl Simulation {
                 Event::Resume => self.exchange.resume(now),
                 Event::Replay => self.step_replay(now, rec),
             }
+            if self.failure.is_some() {
+                return Pause::Stopped;
+            }
             // Checking every event would cost a branch per event for a failure that almost never happens.
             if self.stats.events.is_multiple_of(1 << 15)
                 && (rec.failed() || !watch(now, self.stats.events))
             {
-                return false;
+                return Pause::Stopped;
             }
         }
-        self.ledger.close_all(close);
-        !rec.failed()
+    }
+
+    /// Ends the session: open manipulation episodes close at the bell.
+    pub fn close(&mut self) {
+        self.ledger.close_all(self.market.session_length);
     }
 
     /// Applies the replay's next message and schedules the one after it.
@@ -253,6 +324,7 @@ impl Simulation {
             .latency_multiplier(now, seat.family, LinkKind::MarketData);
         let delay = seat.market_data.delay(&mut seat.latency_rng, slow_md);
         let mut wake = None;
+        let mut failure = None;
         let mut ctx = AgentCtx {
             now,
             quote: self
@@ -270,6 +342,8 @@ impl Simulation {
             ledger: &mut self.ledger,
             accounts: &seat.accounts,
             hype: if now < self.hype.0 { self.hype.1 } else { 0.0 },
+            book: Some(self.exchange.book()),
+            failure: &mut failure,
         };
         let a = &mut self.agents[agent.0 as usize];
         match callback {
@@ -277,6 +351,14 @@ impl Simulation {
             Callback::Wake => a.on_wake(&mut ctx),
             Callback::Report(r) => a.on_report(&r, &mut ctx),
             Callback::News => a.on_news(&mut ctx),
+        }
+        if let Some(message) = failure {
+            self.failure.get_or_insert(AgentFailure {
+                agent: agent.0,
+                family: seat.family,
+                time: now,
+                message,
+            });
         }
         if let Some(t) = wake {
             self.queue.push(t, Event::Wake(agent));

@@ -83,6 +83,11 @@ impl<T: Copy> EventQueue<T> {
         ))
     }
 
+    /// When the earliest event happens, without taking it.
+    pub fn peek_time(&self) -> Option<Nanos> {
+        self.heap.peek().map(|key| Nanos((key.order >> 64) as u64))
+    }
+
     pub fn len(&self) -> usize {
         self.heap.len()
     }

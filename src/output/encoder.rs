@@ -14,7 +14,8 @@ use arrow_array::RecordBatch;
 use parquet::arrow::ArrowWriter;
 
 use super::schema::MarketFile;
-use super::{OutputError, RowCounts};
+use super::{MemoryTables, OutputError, RowCounts, Table};
+use arrow_schema::SchemaRef;
 
 /// Batches that may wait in the channel; with the one being encoded this bounds in-flight memory.
 pub(crate) const CHANNEL_BOUND: usize = 4;
@@ -26,13 +27,23 @@ pub(crate) enum Msg {
     Finish,
 }
 
-/// One open Parquet file.
+/// One open output table: a Parquet file, or batches kept for the caller.
 pub(crate) struct Sink {
     pub(crate) path: PathBuf,
     /// The file's path relative to the run directory: its key in the row counts.
     pub(crate) key: String,
-    pub(crate) writer: ArrowWriter<BufWriter<File>>,
+    pub(crate) writer: Target,
     pub(crate) rows: u64,
+}
+
+pub(crate) enum Target {
+    Parquet(Box<ArrowWriter<BufWriter<File>>>),
+    /// Batches are kept as they come and handed to `into` when the run finishes.
+    Memory {
+        schema: SchemaRef,
+        batches: Vec<RecordBatch>,
+        into: MemoryTables,
+    },
 }
 
 pub(crate) type EncoderResult = Result<RowCounts, OutputError>;
@@ -67,14 +78,19 @@ fn run(mut sinks: Vec<Option<Sink>>, rx: Receiver<Msg>, dir: PathBuf) -> Encoder
                     .ok_or_else(|| OutputError::Closed {
                         dir: dir.join(file.rel_path()),
                     })?;
-                sink.writer
-                    .write(&batch)
-                    .map_err(|source| OutputError::Parquet {
-                        path: sink.path.clone(),
-                        op: "write batch",
-                        source,
-                    })?;
                 sink.rows += batch.num_rows() as u64;
+                match &mut sink.writer {
+                    Target::Parquet(writer) => {
+                        writer
+                            .write(&batch)
+                            .map_err(|source| OutputError::Parquet {
+                                path: sink.path.clone(),
+                                op: "write batch",
+                                source,
+                            })?
+                    }
+                    Target::Memory { batches, .. } => batches.push(batch),
+                }
             }
             Msg::Finish => return close_all(sinks),
         }
@@ -92,6 +108,18 @@ fn close_all(sinks: Vec<Option<Sink>>) -> EncoderResult {
             writer,
             rows,
         } = sink;
+        let writer = match writer {
+            Target::Parquet(writer) => *writer,
+            Target::Memory {
+                schema,
+                batches,
+                into,
+            } => {
+                into.insert(key.clone(), Table { schema, batches });
+                counts.insert(key, rows);
+                continue;
+            }
+        };
         let mut buf = writer.into_inner().map_err(|source| OutputError::Parquet {
             path: path.clone(),
             op: "write footer",

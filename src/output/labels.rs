@@ -14,7 +14,7 @@ use arrow_schema::{DataType, Field, Schema, SchemaRef};
 
 use super::convert::Convert;
 use super::schema::{MARKET_DIR, dictionary_type, timestamp_type};
-use super::{LABELS_DIR, OutputError, RowCounts, WriterConfig, write_table};
+use super::{Destination, LABELS_DIR, OutputError, RowCounts, WriterConfig};
 use crate::types::Nanos;
 
 /// One row of `labels/episodes.parquet`.
@@ -144,7 +144,7 @@ pub struct LabelTables<'a> {
 
 /// Writes `labels/{episodes,account_labels,splits}.parquet` and `market/entity_links.parquet`.
 pub fn write_label_tables(
-    run_dir: &Path,
+    dest: &Destination,
     cfg: &WriterConfig,
     t: &LabelTables,
 ) -> Result<RowCounts, OutputError> {
@@ -158,7 +158,7 @@ pub fn write_label_tables(
     };
 
     let rel = format!("{LABELS_DIR}/episodes.parquet");
-    let path = run_dir.join(&rel);
+    let path = dest.path(&rel);
     let mut id = UInt32Builder::new();
     let mut typology = StringDictionaryBuilder::<Int32Type>::new();
     let mut accounts = ListBuilder::new(UInt64Builder::new());
@@ -222,7 +222,7 @@ pub fn write_label_tables(
         Arc::new(missed.finish()),
         Arc::new(late.finish()),
     ]);
-    write_table(&path, episodes_schema(), columns, cfg)?;
+    dest.table(&rel, episodes_schema(), columns, cfg)?;
     counts.insert(rel, t.episodes.len() as u64);
 
     let rel = format!("{LABELS_DIR}/account_labels.parquet");
@@ -246,7 +246,7 @@ pub fn write_label_tables(
         Arc::new(abusive.finish()),
         Arc::new(episodes.finish()),
     ];
-    write_table(&run_dir.join(&rel), account_labels_schema(), columns, cfg)?;
+    dest.table(&rel, account_labels_schema(), columns, cfg)?;
     counts.insert(rel, t.accounts.len() as u64);
 
     let rel = format!("{MARKET_DIR}/entity_links.parquet");
@@ -263,11 +263,11 @@ pub fn write_label_tables(
         Arc::new(b.finish()),
         Arc::new(relation.finish()),
     ];
-    write_table(&run_dir.join(&rel), entity_links_schema(), columns, cfg)?;
+    dest.table(&rel, entity_links_schema(), columns, cfg)?;
     counts.insert(rel, t.links.len() as u64);
 
     let rel = format!("{LABELS_DIR}/splits.parquet");
-    let path = run_dir.join(&rel);
+    let path = dest.path(&rel);
     let mut name = StringDictionaryBuilder::<Int32Type>::new();
     let mut start = TimestampNanosecondBuilder::new().with_timezone("UTC");
     let mut end = TimestampNanosecondBuilder::new().with_timezone("UTC");
@@ -284,7 +284,7 @@ pub fn write_label_tables(
         Arc::new(end.finish()),
         Arc::new(n.finish()),
     ];
-    write_table(&path, splits_schema(), columns, cfg)?;
+    dest.table(&rel, splits_schema(), columns, cfg)?;
     counts.insert(rel, t.splits.len() as u64);
     Ok(counts)
 }

@@ -21,12 +21,12 @@ use super::columns::{
     TradesColumns,
 };
 use super::convert::Convert;
-use super::encoder::{self, CHANNEL_BOUND, EncoderResult, Msg, Sink};
+use super::encoder::{self, CHANNEL_BOUND, EncoderResult, Msg, Sink, Target};
 use super::records::{
     AccountRecord, BookRecord, OrderEventRecord, OrderLabelRecord, TradeLabelRecord, TradeRecord,
 };
 use super::schema::{self, MARKET_DIR, MarketFile};
-use super::{LABELS_DIR, OutputError, RowCounts, WriterConfig};
+use super::{Destination, LABELS_DIR, OutputError, RowCounts, WriterConfig};
 use crate::types::Nanos;
 
 pub struct RunWriter {
@@ -53,15 +53,37 @@ impl RunWriter {
     /// and starts streaming.
     /// `book.parquet` is not created when `cfg.write_book` is false, so its absence is explicit.
     pub fn create(dir: &Path, cfg: WriterConfig) -> Result<Self, OutputError> {
+        Self::create_in(&Destination::Dir(dir.to_path_buf()), cfg)
+    }
+
+    /// [`create`](Self::create) for any destination: in memory, the batches are kept for the
+    /// caller (taken from the [`MemoryTables`](super::MemoryTables) after [`finish`](Self::finish)).
+    pub fn create_in(dest: &Destination, cfg: WriterConfig) -> Result<Self, OutputError> {
+        let root = dest.root();
+        let dir = root.as_path();
         cfg.validate(dir)?;
-        for sub in [MARKET_DIR, LABELS_DIR] {
-            let d = dir.join(sub);
-            fs::create_dir_all(&d).map_err(|e| OutputError::io(&d, "create dir", e))?;
+        if let Destination::Dir(dir) = dest {
+            for sub in [MARKET_DIR, LABELS_DIR] {
+                let d = dir.join(sub);
+                fs::create_dir_all(&d).map_err(|e| OutputError::io(&d, "create dir", e))?;
+            }
         }
 
         let props = cfg.writer_properties();
         let open = |file: MarketFile, schema: SchemaRef| -> Result<Sink, OutputError> {
             let path = dir.join(file.rel_path());
+            if let Destination::Memory(tables) = dest {
+                return Ok(Sink {
+                    path,
+                    key: file.rel_path(),
+                    writer: Target::Memory {
+                        schema,
+                        batches: Vec::new(),
+                        into: tables.clone(),
+                    },
+                    rows: 0,
+                });
+            }
             let f = File::create(&path).map_err(|e| OutputError::io(&path, "create", e))?;
             let writer = ArrowWriter::try_new(BufWriter::new(f), schema, Some(props.clone()))
                 .map_err(|source| OutputError::Parquet {
@@ -72,7 +94,7 @@ impl RunWriter {
             Ok(Sink {
                 path,
                 key: file.rel_path(),
-                writer,
+                writer: Target::Parquet(Box::new(writer)),
                 rows: 0,
             })
         };

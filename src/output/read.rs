@@ -243,6 +243,16 @@ impl Table {
         })
     }
 
+    /// A table already in memory (a run kept in memory, see `run::in_memory`); `label` stands
+    /// for the path in messages.
+    pub fn from_batches(label: &Path, batches: Vec<RecordBatch>) -> Table {
+        Table {
+            path: label.to_path_buf(),
+            rows: batches.iter().map(RecordBatch::num_rows).sum(),
+            batches,
+        }
+    }
+
     /// Rows in the file.
     pub fn rows(&self) -> usize {
         self.rows

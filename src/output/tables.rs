@@ -16,7 +16,7 @@ use super::convert::Convert;
 use super::error::OutputError;
 use super::records::{PublicEventRecord, ReplayRecord, StressWindowRecord};
 use super::schema::{dictionary_type, timestamp_type};
-use super::{RowCounts, WriterConfig};
+use super::{Destination, RowCounts, WriterConfig};
 use crate::types::Nanos;
 
 /// Sub-directory for ground truth, kept apart so `market/` can be shared without it.
@@ -48,10 +48,10 @@ pub fn stress_windows_schema() -> SchemaRef {
 }
 
 /// Writes `market/public_events.parquet`, `labels/stress_windows.parquet` and
-/// `labels/fundamental.parquet` (the value path, ground truth no participant sees) into `run_dir`,
-/// and returns their row counts keyed by path relative to `run_dir`.
+/// `labels/fundamental.parquet` (the value path, ground truth no participant sees) to `dest`,
+/// and returns their row counts keyed by path relative to the run directory.
 pub fn write_event_tables(
-    run_dir: &Path,
+    dest: &Destination,
     cfg: &WriterConfig,
     public: &[PublicEventRecord],
     windows: &[StressWindowRecord],
@@ -67,7 +67,7 @@ pub fn write_event_tables(
     let mut counts = RowCounts::new();
 
     let rel = format!("{}/public_events.parquet", super::MARKET_DIR);
-    let path = run_dir.join(&rel);
+    let path = dest.path(&rel);
     let mut rows: Vec<&PublicEventRecord> = public.iter().collect();
     rows.sort_by_key(|r| r.time);
     let mut time = TimestampNanosecondBuilder::new().with_timezone("UTC");
@@ -83,11 +83,11 @@ pub fn write_event_tables(
         Arc::new(event.finish()),
         Arc::new(detail.finish()),
     ];
-    write_table(&path, public_events_schema(), columns, cfg)?;
+    dest.table(&rel, public_events_schema(), columns, cfg)?;
     counts.insert(rel, rows.len() as u64);
 
     let rel = format!("{LABELS_DIR}/stress_windows.parquet");
-    let path = run_dir.join(&rel);
+    let path = dest.path(&rel);
     let mut name = StringBuilder::new();
     let mut kind = StringDictionaryBuilder::<Int32Type>::new();
     let mut start = TimestampNanosecondBuilder::new().with_timezone("UTC");
@@ -107,11 +107,11 @@ pub fn write_event_tables(
         Arc::new(end.finish()),
         Arc::new(parameters.finish()),
     ];
-    write_table(&path, stress_windows_schema(), columns, cfg)?;
+    dest.table(&rel, stress_windows_schema(), columns, cfg)?;
     counts.insert(rel, windows.len() as u64);
 
     let rel = format!("{LABELS_DIR}/fundamental.parquet");
-    let path = run_dir.join(&rel);
+    let path = dest.path(&rel);
     let mut time = TimestampNanosecondBuilder::new().with_timezone("UTC");
     let mut value = arrow_array::builder::Float64Builder::new();
     for &(t, v) in fundamental {
@@ -119,7 +119,7 @@ pub fn write_event_tables(
         value.append_value(v);
     }
     let columns: Vec<ArrayRef> = vec![Arc::new(time.finish()), Arc::new(value.finish())];
-    write_table(&path, fundamental_schema(), columns, cfg)?;
+    dest.table(&rel, fundamental_schema(), columns, cfg)?;
     counts.insert(rel, fundamental.len() as u64);
     Ok(counts)
 }
@@ -143,14 +143,14 @@ pub fn replay_schema() -> SchemaRef {
 /// our orders it became and what the replay rules made of it. It sits in `labels/` because it
 /// tells which accounts are the real day's participants — something `market/` must not reveal.
 pub fn write_replay_table(
-    run_dir: &Path,
+    dest: &Destination,
     cfg: &WriterConfig,
     records: &[ReplayRecord],
 ) -> Result<RowCounts, OutputError> {
     use arrow_array::builder::{UInt32Builder, UInt64Builder};
     let conv = Convert::new(cfg.session_start_epoch_ns, cfg.tick_size);
     let rel = format!("{LABELS_DIR}/replay.parquet");
-    let path = run_dir.join(&rel);
+    let path = dest.path(&rel);
     let n = records.len();
     let mut line = UInt32Builder::with_capacity(n);
     let mut time = TimestampNanosecondBuilder::with_capacity(n).with_timezone("UTC");
@@ -187,7 +187,7 @@ pub fn write_replay_table(
         Arc::new(outcome.finish()),
         Arc::new(corrections.finish()),
     ];
-    write_table(&path, replay_schema(), columns, cfg)?;
+    dest.table(&rel, replay_schema(), columns, cfg)?;
     let mut counts = RowCounts::new();
     counts.insert(rel, n as u64);
     Ok(counts)

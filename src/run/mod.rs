@@ -18,6 +18,7 @@ pub mod ground_truth;
 pub mod metrics;
 pub mod sweep;
 
+use crate::agents::custom::Registry;
 use crate::engine::{self, EngineStats};
 use crate::exchange::ExchangeStats;
 use crate::exchange::recorder::MarketRecorder;
@@ -25,7 +26,9 @@ use crate::output::records::{
     AccountRecord, BookRecord, OrderEventRecord, OrderLabelRecord, StressWindowRecord,
     TradeLabelRecord, TradeRecord,
 };
-use crate::output::{self, OutputError, RunDir, RunWriter, WriterConfig};
+use crate::output::{
+    self, Destination, MemoryTables, OutputError, RunDir, RunWriter, Tables, WriterConfig,
+};
 use crate::scenario::{self, Scenario};
 use crate::types::Nanos;
 use metrics::{MetricsTracker, RunMetrics};
@@ -41,6 +44,9 @@ pub struct RunOptions {
     /// The most engine events the run may process (`--max-events`): refused up front when the
     /// scenario projects more, stopped with an error when it gets there.
     pub max_events: u64,
+    /// Factories for the scenario's user strategies (`type = "custom"` / `"python"`); see
+    /// [`agents::custom`](crate::agents::custom).
+    pub agents: Registry,
 }
 
 impl RunOptions {
@@ -51,6 +57,7 @@ impl RunOptions {
             out_root: out_root.into(),
             partitions: Vec::new(),
             max_events: scenario::limits::DEFAULT_MAX_EVENTS,
+            agents: Registry::default(),
         }
     }
 }
@@ -183,6 +190,10 @@ pub enum RunError {
     /// The real day of a `[replay]` could not be read (nothing was written).
     #[error("replay: {0}")]
     Replay(#[from] crate::replay::ReplayError),
+    /// A user strategy could not be built, or stopped the run (see `agents::custom`); nothing
+    /// was published.
+    #[error("{0}")]
+    Agent(String),
 }
 
 /// [`run`], with a progress bar on stderr when `progress` is set and the run lasts over a second.
@@ -204,13 +215,67 @@ pub fn stage(
     scenario::budget::check(scenario, opts.max_events)?;
     let seed = opts.seed.unwrap_or(scenario.seed);
     // Read before anything is written: a bad replay file leaves no trace.
-    let day = scenario
-        .replay
-        .as_ref()
-        .map(|r| crate::replay::load(r, &scenario.session, &scenario.market))
-        .transpose()?;
+    let day = replay_day(scenario)?;
     let final_dir = run_dir(opts, scenario, seed);
     let dir = RunDir::begin_in(&final_dir, &opts.out_root)?;
+    let dest = Destination::Dir(dir.path().to_path_buf());
+    let summary = simulate(scenario, opts, progress, &dest, final_dir, started, day)?;
+    let manifest = manifest(scenario, &summary, Some(dir.path()))?;
+    output::write_manifest(dir.path(), &manifest)?;
+    crate::interrupt::pause_point("files_finished");
+    Ok(StagedRun { dir, summary })
+}
+
+/// A run kept in memory: its manifest (without the `files` section, there being no files) and
+/// every table as the Arrow batches the Parquet files would hold.
+pub struct MemoryRun {
+    pub summary: RunSummary,
+    pub manifest: serde_json::Value,
+    /// By path in a run directory: `"market/orders.parquet"`, `"labels/episodes.parquet"`, …
+    pub tables: Tables,
+}
+
+/// Runs the scenario without writing anything: the tables stay in memory, so the caller (the
+/// Python package) can hand them over without touching the disk. Same simulation, same batches as
+/// [`stage`].
+pub fn in_memory(scenario: &Scenario, opts: &RunOptions) -> Result<MemoryRun, RunError> {
+    let started = Instant::now();
+    scenario::budget::check(scenario, opts.max_events)?;
+    let day = replay_day(scenario)?;
+    let tables = MemoryTables::default();
+    let dest = Destination::Memory(tables.clone());
+    let summary = simulate(scenario, opts, false, &dest, PathBuf::new(), started, day)?;
+    let manifest = manifest(scenario, &summary, None)?;
+    Ok(MemoryRun {
+        summary,
+        manifest,
+        tables: tables.take(),
+    })
+}
+
+/// The scenario's `[replay]` day, read in full (`None` for a synthetic day).
+fn replay_day(scenario: &Scenario) -> Result<Option<crate::replay::Day>, RunError> {
+    let Some(r) = &scenario.replay else {
+        return Ok(None);
+    };
+    Ok(Some(crate::replay::load(
+        r,
+        &scenario.session,
+        &scenario.market,
+    )?))
+}
+
+/// The simulation and every table of one run, written to `dest`.
+fn simulate(
+    scenario: &Scenario,
+    opts: &RunOptions,
+    progress: bool,
+    dest: &Destination,
+    final_dir: PathBuf,
+    started: Instant,
+    day: Option<crate::replay::Day>,
+) -> Result<RunSummary, RunError> {
+    let seed = opts.seed.unwrap_or(scenario.seed);
     let cfg = WriterConfig {
         session_start_epoch_ns: scenario.session.start_epoch_ns(),
         tick_size: scenario.market.tick_size,
@@ -222,9 +287,10 @@ pub fn stage(
         },
         write_book: scenario.output.book,
     };
-    let mut writer = RunWriter::create(dir.path(), cfg.clone())?;
+    let mut sim =
+        engine::try_build_with(scenario, seed, day, &opts.agents).map_err(RunError::Agent)?;
+    let mut writer = RunWriter::create_in(dest, cfg.clone())?;
 
-    let mut sim = engine::build_with(scenario, seed, day);
     // Sorted by the opaque id, so the file's row order says nothing about which group an account is in.
     let mut accounts: Vec<AccountRecord> = sim
         .seats()
@@ -272,6 +338,16 @@ pub fn stage(
     bar.finish();
     if let Some(e) = recorder.error {
         return Err(e.into());
+    }
+    if let Some(f) = sim.failure() {
+        return Err(RunError::Agent(format!(
+            "agent #{} ({}) failed at {} (simulated, {} after the open): {}; nothing was written",
+            f.agent,
+            f.family,
+            scenario::format_clock(scenario.session.open + f.time),
+            scenario::format_duration(f.time),
+            f.message
+        )));
     }
     if over_budget {
         return Err(RunError::Budget(scenario::ScenarioError {
@@ -321,7 +397,7 @@ pub fn stage(
         .map(|(k, &v)| (Nanos(k as u64 * path.step().0), v))
         .collect();
     row_counts.extend(output::write_event_tables(
-        dir.path(),
+        dest,
         &cfg,
         public,
         &windows,
@@ -330,14 +406,14 @@ pub fn stage(
 
     if let Some(replay) = sim.replay() {
         row_counts.extend(output::tables::write_replay_table(
-            dir.path(),
+            dest,
             &cfg,
             replay.records(),
         )?);
     }
     let truth = ground_truth::collect(&sim, scenario);
     row_counts.extend(output::labels::write_label_tables(
-        dir.path(),
+        dest,
         &cfg,
         &output::labels::LabelTables {
             episodes: &truth.episodes,
@@ -369,10 +445,7 @@ pub fn stage(
         abuse,
         replay: sim.replay().map(|r| replay_summary(scenario, r)),
     };
-    let manifest = manifest(scenario, &summary, dir.path())?;
-    output::write_manifest(dir.path(), &manifest)?;
-    crate::interrupt::pause_point("files_finished");
-    Ok(StagedRun { dir, summary })
+    Ok(summary)
 }
 
 /// The manifest's `replay` block: which day, how deep the file sees, and every adjustment.
@@ -392,12 +465,17 @@ fn replay_summary(scenario: &Scenario, replay: &crate::replay::Replay) -> serde_
     })
 }
 
+/// The run's manifest; `files` (sizes and checksums) only when the run has a directory.
 fn manifest(
     scenario: &Scenario,
     summary: &RunSummary,
-    dir: &Path,
+    dir: Option<&Path>,
 ) -> Result<serde_json::Value, OutputError> {
-    let files = output::describe_files(dir, &summary.row_counts)?;
+    let files = match dir {
+        Some(dir) => serde_json::to_value(output::describe_files(dir, &summary.row_counts)?)
+            .unwrap_or_default(),
+        None => serde_json::Value::Null,
+    };
     let s = &scenario.session;
     Ok(json!({
         "marketsim_version": env!("CARGO_PKG_VERSION"),

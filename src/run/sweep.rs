@@ -164,6 +164,7 @@ pub fn sweep(path: &Path, opts: &SweepOptions) -> Result<SweepReport, CliError> 
                 out_root: opts.out_root.clone(),
                 partitions,
                 max_events: opts.max_events,
+                agents: Default::default(),
             };
             jobs.push(Job {
                 point: point.clone(),

@@ -11,7 +11,7 @@ use super::limits::{MAX_AGENTS, MAX_SHARES, MAX_TICKS};
 use super::model::{AgentGroup, Latency};
 use super::params::{
     AgentParams, ExecStyle, ExecutionParams, MarketMakerParams, MomentumParams, NoiseParams,
-    ValueParams,
+    UserParams, ValueParams,
 };
 use super::parsed::Dur;
 use super::resolve::latency;
@@ -22,6 +22,10 @@ use super::validate::{Result, Scope};
 /// The `type` names of the agent families; events that target families (news delays, latency
 /// spikes) check their names against this list too.
 pub(crate) const FAMILIES: [&str; 5] = ["noise", "value", "momentum", "market_maker", "execution"];
+
+/// The `type` names of user strategies (see `agents::custom`): not families of the library, so
+/// events cannot target them by family.
+pub(crate) const USER_TYPES: [&str; 2] = ["custom", "python"];
 
 /// Rounding slack for probabilities that must sum to at most one (0.7 + 0.3 is not exactly 1.0).
 const SUM_SLACK: f64 = 1e-9;
@@ -105,6 +109,29 @@ family!(RawExecution {
     max_participation: f64,
 });
 
+/// A user strategy: its own `class` and free-form `params`, which only its factory interprets.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUser {
+    #[serde(rename = "type")]
+    _type: IgnoredAny,
+    count: Spanned<i64>,
+    name: Option<Spanned<String>>,
+    latency: Option<Spanned<RawLatency>>,
+    class: Option<Spanned<String>>,
+    params: Option<Spanned<toml::Table>>,
+}
+
+impl Family for RawUser {
+    fn common(&self) -> Common<'_> {
+        Common {
+            count: &self.count,
+            name: &self.name,
+            latency: &self.latency,
+        }
+    }
+}
+
 #[derive(Deserialize, Clone, Copy)]
 #[serde(rename_all = "lowercase")]
 enum StyleName {
@@ -124,7 +151,8 @@ trait Family: DeserializeOwned {
 }
 
 pub(crate) fn agents(src: &Source, root: &DeTable, global: &Latency) -> Result<Vec<AgentGroup>> {
-    let entries = tagged::entries(src, root, "agents", "type", &FAMILIES)?;
+    let known: Vec<&str> = FAMILIES.iter().chain(&USER_TYPES).copied().collect();
+    let entries = tagged::entries(src, root, "agents", "type", &known)?;
     let mut total = 0u64;
     let mut groups = Vec::with_capacity(entries.len());
     for entry in &entries {
@@ -149,6 +177,8 @@ fn group(src: &Source, root: &DeTable, entry: &Entry, global: &Latency) -> Resul
         "value" => build(&s, root, entry, global, value),
         "momentum" => build(&s, root, entry, global, momentum),
         "market_maker" => build(&s, root, entry, global, market_maker),
+        "custom" => build(&s, root, entry, global, |s, r| user(s, r, "custom")),
+        "python" => build(&s, root, entry, global, |s, r| user(s, r, "python")),
         _ => build(&s, root, entry, global, execution),
     }
 }
@@ -176,6 +206,50 @@ fn build<R: Family>(
         ),
         params: params(s, &raw)?,
     })
+}
+
+fn user(s: &Scope, r: &RawUser, kind: &'static str) -> Result<AgentParams> {
+    let expected = match kind {
+        "python" => "a \"module:Class\" string naming a subclass of marketsim.Agent",
+        _ => "the name its factory was registered under (agents::custom::Registry)",
+    };
+    let Some(class) = r.class.as_ref() else {
+        return Err(s.fail(
+            &r.class,
+            "class",
+            format!("missing required key `class`: {expected}"),
+        ));
+    };
+    let text = class.get_ref().trim();
+    let malformed = match kind {
+        "python" => {
+            let (module, name) = text.split_once(':').unwrap_or(("", ""));
+            module.is_empty() || name.is_empty()
+        }
+        _ => text.is_empty(),
+    };
+    if malformed {
+        return Err(s.fail(
+            &r.class,
+            "class",
+            format!("expected {expected}, got {text:?}"),
+        ));
+    }
+    let params = match &r.params {
+        Some(t) => serde_json::to_value(t.get_ref()).map_err(|e| {
+            s.fail(
+                &r.params,
+                "params",
+                format!("expected a table of plain values: {e}"),
+            )
+        })?,
+        None => serde_json::Value::Object(Default::default()),
+    };
+    Ok(AgentParams::User(UserParams {
+        kind,
+        class: text.to_owned(),
+        params,
+    }))
 }
 
 fn noise(s: &Scope, r: &RawNoise) -> Result<AgentParams> {

@@ -42,6 +42,9 @@ pub fn projected(s: &Scenario) -> Vec<Work> {
                     "wake_interval",
                     per(p.wake_interval.0, 4.0 * p.levels as f64),
                 ),
+                // A user strategy's pace is unknown before it runs; the run's event budget still
+                // stops it if it floods the exchange.
+                AgentParams::User(_) => ("class", 0.0),
                 AgentParams::Execution(p) => {
                     let children = p.duration_median.0 as f64 / p.child_interval.0.max(1) as f64;
                     let metaorders = p.metaorders_per_day * length / day;

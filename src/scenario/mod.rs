@@ -43,7 +43,7 @@ pub use model::{
 };
 pub use params::{
     AgentParams, ExecStyle, ExecutionParams, MarketMakerParams, MomentumParams, NoiseParams,
-    ValueParams,
+    UserParams, ValueParams,
 };
 pub use replay::DATA_DIR_ENV;
 

@@ -10,6 +10,21 @@ pub enum AgentParams {
     Momentum(MomentumParams),
     MarketMaker(MarketMakerParams),
     Execution(ExecutionParams),
+    /// A strategy the library does not ship: written by the user in Rust (`type = "custom"`) or
+    /// Python (`type = "python"`), built at run time by the factory registered for it
+    /// (see `agents::custom`).
+    User(UserParams),
+}
+
+/// A user agent as the scenario names it; what `class` and `params` mean is up to its factory.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserParams {
+    /// `"custom"` (Rust) or `"python"`.
+    pub kind: &'static str,
+    /// The registered name (Rust) or `"module:Class"` (Python).
+    pub class: String,
+    /// The entry's `params` table as JSON (an empty object when not given).
+    pub params: serde_json::Value,
 }
 
 impl AgentParams {
@@ -21,6 +36,7 @@ impl AgentParams {
             AgentParams::Momentum(_) => "momentum",
             AgentParams::MarketMaker(_) => "market_maker",
             AgentParams::Execution(_) => "execution",
+            AgentParams::User(p) => p.kind,
         }
     }
 }
