@@ -115,3 +115,17 @@ def test_sweep_refuses_python_agents_clearly(quick_text):
     text = with_python_agent(quick_text, "strategies:Twap")
     with pytest.raises(ValueError, match="cannot host Python agents"):
         marketsim.sweep(text, seeds=[1])
+
+
+def test_a_hybrid_day_runs_from_python_with_its_replay_table():
+    """The real AMZN day replayed (scenarios/replay_amzn.toml reads ../shared beside the project):
+    in memory, the book is the real one after every message and each message has its row."""
+    from conftest import ROOT
+
+    scenario = ROOT / "scenarios" / "replay_amzn.toml"
+    run = marketsim.run(str(scenario))
+    assert run.manifest["replay"]["adjustments"]["rows_diverged"] == 0
+    table = run.tables["labels/replay.parquet"]
+    assert table.num_rows == run.manifest["replay"]["adjustments"]["messages"] == 57515
+    kinds = set(run.tables["market/orders.parquet"].column("order_type").to_pylist())
+    assert "HIDDEN" in kinds
