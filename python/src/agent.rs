@@ -317,7 +317,9 @@ impl Ctx {
     }
 
     /// Opens a labeled manipulation episode now; returns its id. `typology` is one of the
-    /// library's typology names; `push` "up", "down" or "none".
+    /// library's typology names or a new one of the user's (lowercase letters, digits and '_'),
+    /// which the label tables and the manifest then report like the library's; `push` "up",
+    /// "down" or "none".
     #[pyo3(signature = (typology, push="none", difficulty=0.5, params=""))]
     fn begin_episode(
         &mut self,
@@ -326,9 +328,9 @@ impl Ctx {
         difficulty: f64,
         params: &str,
     ) -> PyResult<u32> {
-        let t = Typology::parse(typology).ok_or_else(|| {
+        let t = Typology::custom(typology).map_err(|e| {
             PyValueError::new_err(format!(
-                "unknown typology {typology:?}; one of {}",
+                "{e}; the library's are {}",
                 Typology::NAMES.join(", ")
             ))
         })?;

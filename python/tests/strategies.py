@@ -67,13 +67,18 @@ class Raises(marketsim.Agent):
 
 
 class Spoofer(marketsim.Agent):
-    """A user-written manipulation that labels its own orders."""
+    """A user-written manipulation that labels its own orders (with a library typology or one
+    of its own)."""
+
+    def __init__(self, typology="spoofing"):
+        super().__init__()
+        self.typology = typology
 
     def start(self, ctx):
         ctx.wake_at(10.0)
 
     def on_wake(self, ctx):
-        ep = ctx.begin_episode("spoofing", push="up", difficulty=0.3)
+        ep = ctx.begin_episode(self.typology, push="up", difficulty=0.3)
         ctx.phase(ep, "bait")
         bid = ctx.quote.bid or 10000
         for k in range(3):

@@ -97,6 +97,23 @@ def test_a_python_manipulator_labels_its_own_orders(quick):
     assert run.episodes["typology"].cast("string")[0].as_py() == "spoofing"
 
 
+def test_a_team_adds_its_own_typology(quick):
+    """A typology the library does not have: labeled, in the episodes and accounts tables, and in
+    the manifest's prevalence report like the library's ten."""
+    from strategies import Spoofer
+
+    run = marketsim.run(quick, seed=2, agents=[Spoofer("bait_and_switch")])
+    labels = run.order_labels.filter(pc.equal(run.order_labels["is_abusive"], True))
+    assert set(labels["typology"].cast("string").to_pylist()) == {"bait_and_switch"}
+    assert run.episodes["typology"].cast("string").to_pylist() == ["bait_and_switch"]
+    abusive = run.account_labels.filter(pc.equal(run.account_labels["is_abusive"], True))
+    assert abusive.num_rows == 1
+    report = run.manifest["abuse"]["typologies"]["bait_and_switch"]
+    assert report["episodes"] == 1 and report["orders"] == 4 and report["accounts"] == 1
+    with pytest.raises(Exception, match="lowercase letters"):
+        marketsim.run(quick, seed=2, agents=[Spoofer("Bait And Switch")])
+
+
 def test_a_ctx_kept_after_its_callback_refuses_to_work(quick):
     kept = []
 

@@ -37,6 +37,8 @@ fn typical_length(t: Typology) -> Nanos {
         Typology::MarkingTheClose => 60,
         Typology::FrontRunning => 25,
         Typology::InsiderTrading => 75,
+        // Played by user agents only, who schedule themselves.
+        Typology::Custom(_) => 30,
     };
     Nanos::from_secs(minutes * 60)
 }
@@ -75,10 +77,14 @@ pub(super) fn cast(
     let regular = seats.len();
     let mut seen = [0usize; Typology::ALL.len()];
     for spec in &scenario.abuse {
+        // `[[abuse]]` names only the library's typologies (a user's are played by user agents).
+        let Some(index) = spec.typology.index() else {
+            continue;
+        };
         // Keyed by typology (and its repeat), not by position in the file, so dropping one
         // typology (`--without`) leaves every other manipulator's streams as they were.
-        let repeat = &mut seen[spec.typology as usize];
-        let group = ABUSE_STREAMS + 64 * spec.typology as usize + 4 * *repeat;
+        let repeat = &mut seen[index];
+        let group = ABUSE_STREAMS + 64 * index + 4 * *repeat;
         *repeat += 1;
         let t = spec.typology;
         let typical = typical_length(t);
@@ -193,6 +199,7 @@ pub(super) fn cast(
                 }
                 Typology::FrontRunning => Box::new(Ahead::new(true, tips.clone())),
                 Typology::InsiderTrading => Box::new(Ahead::new(false, tips.clone())),
+                Typology::Custom(_) => continue,
             };
             let agent = Manipulator::new(t, schedule, spec.difficulty, playbook, rng);
             let seat = seating.seat_with(

@@ -1,6 +1,9 @@
-//! The ten manipulation typologies, as named in scenario files and label tables.
+//! The ten manipulation typologies, as named in scenario files and label tables, and the ones
+//! users add with their own manipulators (see [`Typology::custom`]).
 
+use std::collections::BTreeSet;
 use std::fmt;
+use std::sync::{Mutex, OnceLock};
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Typology {
@@ -14,7 +17,18 @@ pub enum Typology {
     MarkingTheClose,
     FrontRunning,
     InsiderTrading,
+    /// A typology a user's own manipulator labels its orders with (see [`Typology::custom`]):
+    /// labeled, counted and reported like the library's, but only a user agent plays it.
+    Custom(CustomName),
 }
+
+/// The name of a user typology, interned once per process so it is `'static` and `Copy` like the
+/// library's names. Compared by name, so orderings never depend on registration order.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CustomName(&'static str);
+
+/// The most distinct user typology names one process interns (each is a few bytes, kept for good).
+pub const MAX_CUSTOM_TYPOLOGIES: usize = 1024;
 
 impl Typology {
     pub const ALL: [Typology; 10] = [
@@ -44,14 +58,57 @@ impl Typology {
     ];
 
     pub fn as_str(self) -> &'static str {
-        Self::NAMES[self as usize]
+        match self {
+            Typology::Custom(n) => n.0,
+            t => Self::NAMES[t.index().expect("a library typology")],
+        }
     }
 
+    /// The position in [`Typology::ALL`]; `None` for a user typology.
+    pub fn index(self) -> Option<usize> {
+        Self::ALL.iter().position(|&t| t == self)
+    }
+
+    /// One of the library's ten, by name.
     pub fn parse(name: &str) -> Option<Typology> {
         Self::NAMES
             .iter()
             .position(|n| *n == name)
             .map(|i| Self::ALL[i])
+    }
+
+    /// A library typology by name, or a user typology of that name: 1 to 64 lowercase letters,
+    /// digits and '_', starting with a letter (it becomes a dictionary value and a manifest key).
+    pub fn custom(name: &str) -> Result<Typology, String> {
+        if let Some(t) = Self::parse(name) {
+            return Ok(t);
+        }
+        let ok = (1..=64).contains(&name.len())
+            && name.starts_with(|c: char| c.is_ascii_lowercase())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !ok {
+            return Err(format!(
+                "typology {name:?}: expected 1 to 64 lowercase letters, digits and '_', starting with a letter"
+            ));
+        }
+        static NAMES: OnceLock<Mutex<BTreeSet<&'static str>>> = OnceLock::new();
+        let mut names = NAMES
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(&n) = names.get(name) {
+            return Ok(Typology::Custom(CustomName(n)));
+        }
+        if names.len() >= MAX_CUSTOM_TYPOLOGIES {
+            return Err(format!(
+                "typology {name:?}: more than {MAX_CUSTOM_TYPOLOGIES} user typologies in one process"
+            ));
+        }
+        let n: &'static str = Box::leak(name.to_owned().into_boxed_str());
+        names.insert(n);
+        Ok(Typology::Custom(CustomName(n)))
     }
 
     /// How many accounts one manipulator of this typology controls: the trades it fakes need a
@@ -80,5 +137,11 @@ mod tests {
             assert_eq!(Typology::parse(t.as_str()), Some(t));
         }
         assert_eq!(Typology::parse("spoof"), None);
+        let mine = Typology::custom("my_pattern").unwrap();
+        assert_eq!(mine.as_str(), "my_pattern");
+        assert_eq!(Typology::custom("my_pattern"), Ok(mine), "interned once");
+        assert_eq!(Typology::custom("spoofing"), Ok(Typology::Spoofing));
+        assert!(Typology::custom("My Pattern").is_err());
+        assert_eq!(mine.index(), None);
     }
 }

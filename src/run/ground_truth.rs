@@ -77,7 +77,12 @@ pub fn collect(sim: &Simulation, scenario: &Scenario) -> GroundTruth {
 
     let mut accounts = Vec::new();
     for seat in sim.seats() {
-        let abusive = Typology::parse(seat.family).is_some();
+        // A library manipulator by its family; a user's own manipulator by the episodes it opened.
+        let abusive = Typology::parse(seat.family).is_some()
+            || ledger
+                .episodes()
+                .iter()
+                .any(|e| seat.accounts.iter().any(|a| e.accounts.contains(a)));
         for (slot, &account) in seat.accounts.iter().enumerate() {
             let mine: Vec<u32> = ledger
                 .episodes()
@@ -132,16 +137,25 @@ pub fn prevalence(
     let share = |n: u64, of: u64| if of == 0 { 0.0 } else { n as f64 / of as f64 };
     let n_accounts = truth.accounts.len() as u64;
     let mut per = serde_json::Map::new();
-    for t in Typology::ALL {
+    // The library's ten in their order, then the users' own typologies by name.
+    let mut names: Vec<&str> = Typology::NAMES.to_vec();
+    let users: std::collections::BTreeSet<&str> = truth
+        .episodes
+        .iter()
+        .map(|e| e.typology)
+        .filter(|t| Typology::parse(t).is_none())
+        .collect();
+    names.extend(users);
+    for name in names {
         let eps: Vec<&EpisodeRow> = truth
             .episodes
             .iter()
-            .filter(|e| e.typology == t.as_str())
+            .filter(|e| e.typology == name)
             .collect();
         let requested = scenario
             .abuse
             .iter()
-            .filter(|a| a.typology == t)
+            .filter(|a| a.typology.as_str() == name)
             .map(|a| match a.amount {
                 AbuseAmount::Episodes(n) => {
                     json!({"episodes": n, "actors": a.actors, "difficulty": a.difficulty})
@@ -160,7 +174,13 @@ pub fn prevalence(
         let accounts = truth
             .accounts
             .iter()
-            .filter(|a| a.is_abusive && a.family == t.as_str())
+            .filter(|a| {
+                a.is_abusive
+                    && (a.family == name
+                        || a.episode_ids
+                            .iter()
+                            .any(|&id| eps.iter().any(|e| e.episode_id == id)))
+            })
             .count() as u64;
         let splits: serde_json::Map<String, Value> = crate::fraud::split::SPLITS
             .iter()
@@ -170,7 +190,7 @@ pub fn prevalence(
             })
             .collect();
         per.insert(
-            t.as_str().into(),
+            name.into(),
             json!({
                 "requested": requested,
                 "episodes": eps.len(),
