@@ -41,6 +41,16 @@ struct Replayed {
     rec: MemoryRecorder,
 }
 
+/// The accounts of every seat whose family passes `keep`.
+fn accounts_of(r: &Replayed, keep: impl Fn(&str) -> bool) -> std::collections::BTreeSet<u64> {
+    r.sim
+        .seats()
+        .iter()
+        .filter(|seat| keep(seat.family))
+        .flat_map(|seat| seat.accounts.iter().map(|a| a.0))
+        .collect()
+}
+
 fn run(s: &Scenario, seed: u64) -> Replayed {
     let day = replay::load(s.replay.as_ref().unwrap(), &s.session, &s.market).unwrap();
     let mut sim = engine::build_with(s, seed, Some(day));
@@ -356,20 +366,10 @@ fn a_flash_crash_on_the_real_day_leaves_the_day_untouched_until_it_starts_then_m
 fn abuse_on_the_real_day_is_labeled_exactly_and_never_on_replayed_orders() {
     let s = replay_scenario("replay_amzn_spoofing", AMZN_1);
     let r = run(&s, 7);
-    let replay_accounts: std::collections::BTreeSet<u64> = r
-        .sim
-        .seats()
-        .iter()
-        .filter(|seat| seat.family == "replay")
-        .flat_map(|seat| seat.accounts.iter().map(|a| a.0))
-        .collect();
-    let manipulators: std::collections::BTreeSet<u64> = r
-        .sim
-        .seats()
-        .iter()
-        .filter(|seat| marketsim::fraud::Typology::parse(seat.family).is_some())
-        .flat_map(|seat| seat.accounts.iter().map(|a| a.0))
-        .collect();
+    let replay_accounts = accounts_of(&r, |family| family == "replay");
+    let manipulators = accounts_of(&r, |family| {
+        marketsim::fraud::Typology::parse(family).is_some()
+    });
     assert_eq!(replay_accounts.len(), 64);
     assert_eq!(
         r.rec.orders.len(),
@@ -562,13 +562,7 @@ fn every_agent_family_stress_kind_and_typology_runs_on_a_replayed_day() {
         a.rejected > 0,
         "the halt refuses replayed new orders: {a:?}"
     );
-    let replay_accounts: std::collections::BTreeSet<u64> = r
-        .sim
-        .seats()
-        .iter()
-        .filter(|seat| seat.family == "replay")
-        .flat_map(|seat| seat.accounts.iter().map(|a| a.0))
-        .collect();
+    let replay_accounts = accounts_of(&r, |family| family == "replay");
     for (o, l) in r.rec.orders.iter().zip(&r.rec.order_labels) {
         assert!(!(replay_accounts.contains(&o.account_id.0) && l.truth.is_some()));
     }
