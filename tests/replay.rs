@@ -41,6 +41,16 @@ struct Replayed {
     rec: MemoryRecorder,
 }
 
+/// The typologies of the episodes that ran.
+fn typologies_of(r: &Replayed) -> std::collections::BTreeSet<&'static str> {
+    r.sim
+        .ledger()
+        .episodes()
+        .iter()
+        .map(|e| e.typology.as_str())
+        .collect()
+}
+
 /// The accounts of every seat whose family passes `keep`.
 fn accounts_of(r: &Replayed, keep: impl Fn(&str) -> bool) -> std::collections::BTreeSet<u64> {
     r.sim
@@ -399,13 +409,7 @@ fn abuse_on_the_real_day_is_labeled_exactly_and_never_on_replayed_orders() {
         labeled > 1000,
         "the manipulators acted: {labeled} labeled events"
     );
-    let typologies: std::collections::BTreeSet<&str> = r
-        .sim
-        .ledger()
-        .episodes()
-        .iter()
-        .map(|e| e.typology.as_str())
-        .collect();
+    let typologies = typologies_of(&r);
     assert_eq!(
         typologies.len(),
         6,
@@ -548,13 +552,7 @@ fn every_agent_family_stress_kind_and_typology_runs_on_a_replayed_day() {
     ] {
         assert!(families.contains(f), "{f} missing from {families:?}");
     }
-    let typologies: std::collections::BTreeSet<&str> = r
-        .sim
-        .ledger()
-        .episodes()
-        .iter()
-        .map(|e| e.typology.as_str())
-        .collect();
+    let typologies = typologies_of(&r);
     assert_eq!(typologies.len(), 10, "{typologies:?}");
     let a = r.sim.replay().unwrap().adjustments;
     assert_eq!(a.messages, 57_515);

@@ -90,6 +90,20 @@ fn kind(text: &str, price: Option<i64>) -> PyResult<(OrderKind, Price)> {
     }
 }
 
+/// An order's arguments as Python gives them: a kind defaults to limit when a price is given,
+/// market otherwise.
+fn order_args(
+    side: &str,
+    quantity: i64,
+    price: Option<i64>,
+    kind: Option<&str>,
+) -> PyResult<(Side, OrderKind, Price, Qty)> {
+    let s = self::side(side)?;
+    let default = if price.is_some() { "limit" } else { "market" };
+    let (k, p) = self::kind(kind.unwrap_or(default), price)?;
+    Ok((s, k, p, self::quantity(quantity)?))
+}
+
 fn quantity(q: i64) -> PyResult<Qty> {
     if q <= 0 {
         return Err(PyValueError::new_err(format!(
@@ -222,12 +236,7 @@ impl Ctx {
         price: Option<i64>,
         kind: Option<&str>,
     ) -> PyResult<u64> {
-        let s = self::side(side)?;
-        let (k, p) = self::kind(
-            kind.unwrap_or(if price.is_some() { "limit" } else { "market" }),
-            price,
-        )?;
-        let q = self::quantity(quantity)?;
+        let (s, k, p, q) = order_args(side, quantity, price, kind)?;
         let ctx = self.ctx()? as *mut AgentCtx<'static>;
         // SAFETY: the same pointer `ctx()` checked; `orders` is a separate field.
         Ok(self.orders.submit(unsafe { &mut *ctx }, s, k, p, q).0)
@@ -377,12 +386,7 @@ impl Ctx {
         kind: Option<&str>,
         phase: &str,
     ) -> PyResult<u64> {
-        let s = self::side(side)?;
-        let (k, p) = self::kind(
-            kind.unwrap_or(if price.is_some() { "limit" } else { "market" }),
-            price,
-        )?;
-        let q = self::quantity(quantity)?;
+        let (s, k, p, q) = order_args(side, quantity, price, kind)?;
         let label = Label {
             episode: EpisodeId(episode),
             role: intern(role),
