@@ -1,10 +1,11 @@
-//! Per-file column builders. Each buffers at most one batch of rows; `finish` hands the buffers to a
-//! `RecordBatch` (zero-copy) and leaves the builder empty for reuse, so steady-state work per row is
-//! a few appends into already-growing buffers.
+//! Per-file column builders, run on each file's encoder thread (see `encoder.rs`): they read rows
+//! from the row-major buffers the simulation thread filled and append them to Arrow builders.
+//! `finish` hands the buffers to a `RecordBatch` (zero-copy) and leaves the builder empty for reuse,
+//! so the work per row is a few appends into already-sized buffers.
 
+use std::ops::Range;
 use std::sync::Arc;
 
-use arrow_array::builder::ArrayBuilder;
 use arrow_array::builder::{
     BooleanBuilder, Float64Builder, Int32Builder, Int64Builder, StringDictionaryBuilder,
     TimestampNanosecondBuilder, UInt32Builder, UInt64Builder,
@@ -14,12 +15,13 @@ use arrow_array::{ArrayRef, DictionaryArray, RecordBatch, StringArray};
 use arrow_schema::{ArrowError, SchemaRef};
 
 use super::convert::Convert;
+use super::encoder::{ColumnBuilder, RowBuffer};
 use super::records::{
     AccountRecord, BookRecord, OrderEventRecord, OrderEventType, OrderLabelRecord,
     TradeLabelRecord, TradeRecord,
 };
 use super::schema;
-use crate::types::{OrderKind, Side};
+use crate::types::{Nanos, OrderKind, Price, Qty, Side};
 
 const EVENT_TYPES: [OrderEventType; 6] = [
     OrderEventType::New,
@@ -134,10 +136,9 @@ impl OrdersColumns {
         }
     }
 
-    /// `ts` is precomputed by the caller so a conversion error never leaves columns half-appended.
-    pub(crate) fn push(&mut self, r: &OrderEventRecord, ts: i64, conv: &Convert) {
+    fn push(&mut self, r: &OrderEventRecord, conv: &Convert) {
         self.event_id.append_value(r.event_id);
-        self.timestamp.append_value(ts);
+        self.timestamp.append_value(conv.checked_timestamp(r.time));
         self.order_id.append_value(r.order_id.0);
         self.account_id.append_value(r.account_id.0);
         self.event_type.append(event_type_key(r.event_type));
@@ -155,11 +156,7 @@ impl OrdersColumns {
         self.reject_reason.append_option(r.reject_reason);
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.event_id.len()
-    }
-
-    pub(crate) fn finish(&mut self) -> Result<RecordBatch, ArrowError> {
+    fn finish_batch(&mut self) -> Result<RecordBatch, ArrowError> {
         let columns: Vec<ArrayRef> = vec![
             Arc::new(self.event_id.finish()),
             Arc::new(self.timestamp.finish()),
@@ -214,10 +211,10 @@ impl TradesColumns {
         }
     }
 
-    pub(crate) fn push(&mut self, r: &TradeRecord, ts: i64, conv: &Convert) {
+    fn push(&mut self, r: &TradeRecord, conv: &Convert) {
         self.trade_id.append_value(r.trade_id);
         self.event_id.append_value(r.event_id);
-        self.timestamp.append_value(ts);
+        self.timestamp.append_value(conv.checked_timestamp(r.time));
         self.price.append_value(conv.price(r.price));
         self.price_ticks.append_value(r.price.0);
         self.qty.append_value(r.qty.0);
@@ -228,11 +225,7 @@ impl TradesColumns {
         self.sell_account_id.append_value(r.sell_account_id.0);
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.trade_id.len()
-    }
-
-    pub(crate) fn finish(&mut self) -> Result<RecordBatch, ArrowError> {
+    fn finish_batch(&mut self) -> Result<RecordBatch, ArrowError> {
         let columns: Vec<ArrayRef> = vec![
             Arc::new(self.trade_id.finish()),
             Arc::new(self.event_id.finish()),
@@ -268,19 +261,16 @@ impl SideColumns {
         }
     }
 
-    /// Levels past the book's depth become nulls; levels past `depth` are not part of the file.
-    fn push(&mut self, levels: &[(crate::types::Price, crate::types::Qty)], conv: &Convert) {
-        let mut levels = levels.iter();
-        for (price, qty) in self.prices.iter_mut().zip(self.qtys.iter_mut()) {
-            match levels.next() {
-                Some(&(p, q)) => {
-                    price.append_value(conv.price(p));
-                    qty.append_value(q.0);
-                }
-                None => {
-                    price.append_null();
-                    qty.append_null();
-                }
+    /// `levels` holds exactly `depth` entries; an absent one (`Qty(0)`) becomes nulls.
+    fn push(&mut self, levels: &[(Price, Qty)], conv: &Convert) {
+        let columns = self.prices.iter_mut().zip(self.qtys.iter_mut());
+        for ((price, qty), &(p, q)) in columns.zip(levels) {
+            if q == Qty(0) {
+                price.append_null();
+                qty.append_null();
+            } else {
+                price.append_value(conv.price(p));
+                qty.append_value(q.0);
             }
         }
     }
@@ -290,6 +280,50 @@ impl SideColumns {
             columns.push(Arc::new(price.finish()));
             columns.push(Arc::new(qty.finish()));
         }
+    }
+}
+
+/// Book rows as the simulation thread buffers them, row-major and flat (one allocation whatever
+/// the depth): each row's event id and time, and `2 × depth` levels, the bids best first and then
+/// the asks. A level the book does not have is `Qty(0)`, which no resting level ever holds.
+pub(crate) struct BookRows {
+    depth: usize,
+    heads: Vec<(u64, Nanos)>,
+    levels: Vec<(Price, Qty)>,
+}
+
+impl BookRows {
+    pub(crate) fn new(depth: usize, cap: usize) -> Self {
+        BookRows {
+            depth,
+            heads: Vec::with_capacity(cap),
+            levels: Vec::with_capacity(cap * 2 * depth),
+        }
+    }
+
+    /// Copies the first `depth` levels of each side; levels past `depth` are not part of the file.
+    pub(crate) fn push(&mut self, r: &BookRecord<'_>) {
+        self.heads.push((r.event_id, r.time));
+        for side in [r.bids, r.asks] {
+            let shown = &side[..side.len().min(self.depth)];
+            self.levels.extend_from_slice(shown);
+            let absent = self.depth - shown.len();
+            self.levels
+                .extend(std::iter::repeat_n((Price(0), Qty(0)), absent));
+        }
+    }
+}
+
+impl RowBuffer for BookRows {
+    fn len(&self) -> usize {
+        self.heads.len()
+    }
+    fn clear(&mut self) {
+        self.heads.clear();
+        self.levels.clear();
+    }
+    fn empty_like(&self) -> Self {
+        BookRows::new(self.depth, self.heads.capacity())
     }
 }
 
@@ -312,18 +346,7 @@ impl BookColumns {
         }
     }
 
-    pub(crate) fn push(&mut self, r: &BookRecord<'_>, ts: i64, conv: &Convert) {
-        self.event_id.append_value(r.event_id);
-        self.timestamp.append_value(ts);
-        self.bids.push(r.bids, conv);
-        self.asks.push(r.asks, conv);
-    }
-
-    pub(crate) fn len(&self) -> usize {
-        self.event_id.len()
-    }
-
-    pub(crate) fn finish(&mut self) -> Result<RecordBatch, ArrowError> {
+    fn finish_batch(&mut self) -> Result<RecordBatch, ArrowError> {
         let mut columns: Vec<ArrayRef> = Vec::with_capacity(self.schema.fields().len());
         columns.push(Arc::new(self.event_id.finish()));
         columns.push(Arc::new(self.timestamp.finish()));
@@ -364,9 +387,9 @@ impl OrderLabelsColumns {
         }
     }
 
-    pub(crate) fn push(&mut self, r: &OrderLabelRecord, ts: i64, observed_ts: i64) {
+    fn push(&mut self, r: &OrderLabelRecord, conv: &Convert) {
         self.event_id.append_value(r.event_id);
-        self.timestamp.append_value(ts);
+        self.timestamp.append_value(conv.checked_timestamp(r.time));
         self.order_id.append_value(r.order_id.0);
         self.is_abusive.append_value(r.truth.is_some());
         self.typology.append_option(r.truth.map(|t| t.0.as_str()));
@@ -375,14 +398,11 @@ impl OrderLabelsColumns {
         self.role.append_option(r.truth.map(|t| t.1.role));
         self.phase.append_option(r.truth.map(|t| t.1.phase));
         self.observed.append_value(r.observed);
-        self.observed_at.append_value(observed_ts);
+        self.observed_at
+            .append_value(conv.checked_timestamp(r.known_at));
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.event_id.len()
-    }
-
-    pub(crate) fn finish(&mut self) -> Result<RecordBatch, ArrowError> {
+    fn finish_batch(&mut self) -> Result<RecordBatch, ArrowError> {
         let columns: Vec<ArrayRef> = vec![
             Arc::new(self.event_id.finish()),
             Arc::new(self.timestamp.finish()),
@@ -434,10 +454,10 @@ impl TradeLabelsColumns {
         }
     }
 
-    pub(crate) fn push(&mut self, r: &TradeLabelRecord, ts: i64) {
+    fn push(&mut self, r: &TradeLabelRecord, conv: &Convert) {
         let main = r.buy.or(r.sell);
         self.trade_id.append_value(r.trade_id);
-        self.timestamp.append_value(ts);
+        self.timestamp.append_value(conv.checked_timestamp(r.time));
         self.is_abusive.append_value(main.is_some());
         self.typology.append_option(main.map(|t| t.0.as_str()));
         self.episode_id.append_option(main.map(|t| t.1.episode.0));
@@ -453,11 +473,7 @@ impl TradeLabelsColumns {
         self.same_owner.append_value(r.same_owner);
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.trade_id.len()
-    }
-
-    pub(crate) fn finish(&mut self) -> Result<RecordBatch, ArrowError> {
+    fn finish_batch(&mut self) -> Result<RecordBatch, ArrowError> {
         let columns: Vec<ArrayRef> = vec![
             Arc::new(self.trade_id.finish()),
             Arc::new(self.timestamp.finish()),
@@ -493,23 +509,66 @@ impl AccountsColumns {
         }
     }
 
-    pub(crate) fn push(&mut self, r: &AccountRecord) {
+    fn push(&mut self, r: &AccountRecord, _: &Convert) {
         self.account_id.append_value(r.account_id.0);
         self.participant_id.append_value(r.participant_id);
         self.account_type.append_value(r.account_type);
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.account_id.len()
-    }
-
-    pub(crate) fn finish(&mut self) -> Result<RecordBatch, ArrowError> {
+    fn finish_batch(&mut self) -> Result<RecordBatch, ArrowError> {
         let columns: Vec<ArrayRef> = vec![
             Arc::new(self.account_id.finish()),
             Arc::new(self.participant_id.finish()),
             Arc::new(self.account_type.finish()),
         ];
         RecordBatch::try_new(self.schema.clone(), columns)
+    }
+}
+
+/// A builder whose rows are a plain `Vec` of records, appended one by one with its own `push`.
+macro_rules! record_builder {
+    ($builder:ty, $record:ty) => {
+        impl ColumnBuilder for $builder {
+            type Rows = Vec<$record>;
+            fn schema(&self) -> SchemaRef {
+                self.schema.clone()
+            }
+            fn append(&mut self, rows: &Self::Rows, range: Range<usize>, conv: &Convert) {
+                for r in &rows[range] {
+                    self.push(r, conv);
+                }
+            }
+            fn finish(&mut self) -> Result<RecordBatch, ArrowError> {
+                self.finish_batch()
+            }
+        }
+    };
+}
+
+record_builder!(OrdersColumns, OrderEventRecord);
+record_builder!(TradesColumns, TradeRecord);
+record_builder!(OrderLabelsColumns, OrderLabelRecord);
+record_builder!(TradeLabelsColumns, TradeLabelRecord);
+record_builder!(AccountsColumns, AccountRecord);
+
+impl ColumnBuilder for BookColumns {
+    type Rows = BookRows;
+    fn schema(&self) -> SchemaRef {
+        self.schema.clone()
+    }
+    fn append(&mut self, rows: &BookRows, range: Range<usize>, conv: &Convert) {
+        let depth = rows.depth;
+        for row in range {
+            let (event_id, time) = rows.heads[row];
+            self.event_id.append_value(event_id);
+            self.timestamp.append_value(conv.checked_timestamp(time));
+            let levels = &rows.levels[row * 2 * depth..(row + 1) * 2 * depth];
+            self.bids.push(&levels[..depth], conv);
+            self.asks.push(&levels[depth..], conv);
+        }
+    }
+    fn finish(&mut self) -> Result<RecordBatch, ArrowError> {
+        self.finish_batch()
     }
 }
 

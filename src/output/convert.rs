@@ -46,6 +46,13 @@ impl Convert {
             .ok()
             .and_then(|t| self.epoch_ns.checked_add(t))
     }
+
+    /// [`timestamp`](Self::timestamp) of a time the writer already accepted (it refuses a row whose
+    /// time does not convert), so the fallback is never taken.
+    #[inline]
+    pub(crate) fn checked_timestamp(&self, t: Nanos) -> i64 {
+        self.timestamp(t).unwrap_or(i64::MAX)
+    }
 }
 
 /// Number of decimals of a tick size (0.01 → 2, 0.25 → 2, 5.0 → 0), or `None` if it has no short

@@ -1,51 +1,182 @@
 //! `RunWriter`: streams the market record kinds, and the per-event labels, into Parquet files.
 //!
-//! The simulation thread only appends to Arrow builders (at most `batch_rows` rows per file); full
-//! batches go to the encoder thread (see `encoder.rs`). Memory is therefore bounded by
-//! builders + channel + one ArrowWriter row group per file, whatever the run length.
+//! The simulation thread only copies each record into its file's row buffer (at most `batch_rows`
+//! rows, and no more than 8,192); full buffers go to that file's encoder thread (see `encoder.rs`), which builds
+//! the columns and encodes them. Memory is therefore bounded by a few buffers per file and one
+//! ArrowWriter row group per file, whatever the run length.
 
 use std::fs::{self, File};
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 use std::thread::JoinHandle;
 
-use arrow_array::RecordBatch;
-use arrow_schema::{ArrowError, SchemaRef};
+use arrow_schema::SchemaRef;
 use parquet::arrow::ArrowWriter;
+use parquet::file::properties::WriterProperties;
 
 use super::columns::{
-    AccountsColumns, BookColumns, OrderLabelsColumns, OrdersColumns, TradeLabelsColumns,
+    AccountsColumns, BookColumns, BookRows, OrderLabelsColumns, OrdersColumns, TradeLabelsColumns,
     TradesColumns,
 };
 use super::convert::Convert;
-use super::encoder::{self, CHANNEL_BOUND, EncoderResult, Msg, Sink, Target};
+use super::encoder::{
+    CHANNEL_BOUND, ColumnBuilder, Encoder, EncoderResult, Msg, RowBuffer, Sink, Target,
+};
 use super::records::{
     AccountRecord, BookRecord, OrderEventRecord, OrderLabelRecord, TradeLabelRecord, TradeRecord,
 };
-use super::schema::{self, MARKET_DIR, MarketFile};
+use super::schema::{MARKET_DIR, MarketFile};
 use super::{Destination, LABELS_DIR, OutputError, RowCounts, WriterConfig};
 use crate::types::Nanos;
+
+/// One streamed file as the simulation thread sees it: the buffer being filled, the channel to its
+/// encoder thread, and the emptied buffers coming back.
+struct Lane<R: RowBuffer> {
+    file: MarketFile,
+    rows: R,
+    /// `None` once finished, or after an error was reported.
+    tx: Option<SyncSender<Msg<R>>>,
+    recycled: Receiver<R>,
+    handle: Option<JoinHandle<EncoderResult>>,
+}
+
+impl<R: RowBuffer> Lane<R> {
+    /// Opens `file` in `dest` and starts its encoder thread.
+    fn open<B: ColumnBuilder<Rows = R>>(
+        file: MarketFile,
+        builder: B,
+        rows: R,
+        setup: &LaneSetup<'_>,
+    ) -> Result<Self, OutputError> {
+        let sink = setup.sink(file, builder.schema())?;
+        let (tx, rx) = sync_channel(CHANNEL_BOUND);
+        let (recycle, recycled) = channel();
+        let encoder = Encoder {
+            sink,
+            builder,
+            conv: setup.conv,
+            recycle,
+        };
+        let handle = encoder.spawn(rx, setup.failed.clone())?;
+        Ok(Lane {
+            file,
+            rows,
+            tx: Some(tx),
+            recycled,
+            handle: Some(handle),
+        })
+    }
+
+    /// Sends the buffered rows (if any) to the encoder, continuing in a recycled buffer.
+    fn flush(&mut self) -> Result<(), ()> {
+        if self.rows.len() == 0 {
+            return Ok(());
+        }
+        let next = self
+            .recycled
+            .try_recv()
+            .unwrap_or_else(|_| self.rows.empty_like());
+        let full = std::mem::replace(&mut self.rows, next);
+        match &self.tx {
+            Some(tx) if tx.send(Msg::Rows(full)).is_ok() => Ok(()),
+            _ => Err(()),
+        }
+    }
+
+    /// Hands over the last rows and asks the encoder to close the file; `Err` when it is gone.
+    fn close(&mut self) -> Result<(), ()> {
+        self.flush()?;
+        match self.tx.take() {
+            Some(tx) if tx.send(Msg::Finish).is_ok() => Ok(()),
+            _ => Err(()),
+        }
+    }
+
+    /// Waits for the encoder; `None` if it was joined already.
+    fn join(&mut self, dir: &Path) -> Option<EncoderResult> {
+        self.tx = None;
+        let handle = self.handle.take()?;
+        Some(handle.join().unwrap_or_else(|panic| {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            Err(OutputError::EncoderPanicked {
+                dir: dir.join(self.file.rel_path()),
+                message,
+            })
+        }))
+    }
+}
+
+/// What opening every lane shares.
+struct LaneSetup<'a> {
+    dest: &'a Destination,
+    dir: &'a Path,
+    props: WriterProperties,
+    conv: Convert,
+    failed: Arc<AtomicBool>,
+}
+
+impl LaneSetup<'_> {
+    fn sink(&self, file: MarketFile, schema: SchemaRef) -> Result<Sink, OutputError> {
+        let path = self.dir.join(file.rel_path());
+        let key = file.rel_path();
+        if let Destination::Memory(tables) = self.dest {
+            let target = Target::Memory {
+                batches: Vec::new(),
+                into: tables.clone(),
+            };
+            return Ok(Sink { path, key, target });
+        }
+        let f = File::create(&path).map_err(|e| OutputError::io(&path, "create", e))?;
+        let writer = ArrowWriter::try_new(BufWriter::new(f), schema, Some(self.props.clone()))
+            .map_err(|source| OutputError::Parquet {
+                path: path.clone(),
+                op: "open writer",
+                source,
+            })?;
+        let target = Target::Parquet(Box::new(writer));
+        Ok(Sink { path, key, target })
+    }
+}
 
 pub struct RunWriter {
     /// The run directory, used to name files in errors.
     dir: PathBuf,
-    batch_rows: usize,
-    /// Most rows any one file held in its builders before they were handed off: the memory bound.
+    /// Rows buffered per file before they go to its encoder.
+    handoff_rows: usize,
+    /// Most rows any one file held in its buffer before it was handed off: the memory bound.
     peak_buffered: usize,
     conv: Convert,
-    orders: OrdersColumns,
-    trades: TradesColumns,
-    book: Option<BookColumns>,
-    accounts: AccountsColumns,
-    order_labels: OrderLabelsColumns,
-    trade_labels: TradeLabelsColumns,
-    /// `None` once finished or after an error was reported.
-    tx: Option<SyncSender<Msg>>,
-    handle: Option<JoinHandle<EncoderResult>>,
+    orders: Lane<Vec<OrderEventRecord>>,
+    trades: Lane<Vec<TradeRecord>>,
+    book: Option<Lane<BookRows>>,
+    accounts: Lane<Vec<AccountRecord>>,
+    order_labels: Lane<Vec<OrderLabelRecord>>,
+    trade_labels: Lane<Vec<TradeLabelRecord>>,
+    /// Set when a call failed or the writer finished: every later call is refused.
+    closed: bool,
     failed: Arc<AtomicBool>,
+}
+
+/// Buffers one record into `$lane` (a field of the writer) and hands the buffer off when full.
+macro_rules! buffer {
+    ($self:ident, $lane:ident, $row:expr) => {{
+        $self.check()?;
+        $self.$lane.rows.push($row);
+        if $self.$lane.rows.len() >= $self.handoff_rows {
+            $self.peak_buffered = $self.peak_buffered.max($self.$lane.rows.len());
+            if $self.$lane.flush().is_err() {
+                return Err($self.take_error());
+            }
+        }
+        Ok(())
+    }};
 }
 
 impl RunWriter {
@@ -68,176 +199,158 @@ impl RunWriter {
                 fs::create_dir_all(&d).map_err(|e| OutputError::io(&d, "create dir", e))?;
             }
         }
-
-        let props = cfg.writer_properties();
-        let open = |file: MarketFile, schema: SchemaRef| -> Result<Sink, OutputError> {
-            let path = dir.join(file.rel_path());
-            if let Destination::Memory(tables) = dest {
-                return Ok(Sink {
-                    path,
-                    key: file.rel_path(),
-                    writer: Target::Memory {
-                        schema,
-                        batches: Vec::new(),
-                        into: tables.clone(),
-                    },
-                    rows: 0,
-                });
-            }
-            let f = File::create(&path).map_err(|e| OutputError::io(&path, "create", e))?;
-            let writer = ArrowWriter::try_new(BufWriter::new(f), schema, Some(props.clone()))
-                .map_err(|source| OutputError::Parquet {
-                    path: path.clone(),
-                    op: "open writer",
-                    source,
-                })?;
-            Ok(Sink {
-                path,
-                key: file.rel_path(),
-                writer: Target::Parquet(Box::new(writer)),
-                rows: 0,
-            })
+        let conv = Convert::new(cfg.session_start_epoch_ns, cfg.tick_size);
+        let setup = LaneSetup {
+            dest,
+            dir,
+            props: cfg.writer_properties(),
+            conv,
+            failed: Arc::new(AtomicBool::new(false)),
         };
-        let sinks = vec![
-            Some(open(MarketFile::Orders, schema::orders_schema())?),
-            Some(open(MarketFile::Trades, schema::trades_schema())?),
-            match cfg.write_book {
-                true => Some(open(
-                    MarketFile::Book,
-                    schema::book_schema(cfg.depth_levels),
-                )?),
-                false => None,
-            },
-            Some(open(MarketFile::Accounts, schema::accounts_schema())?),
-            Some(open(
-                MarketFile::OrderLabels,
-                schema::order_labels_schema(),
+        let cap = cfg.batch_rows.min(super::encoder::HANDOFF_ROWS);
+        let depth = cfg.depth_levels;
+        let book = match cfg.write_book {
+            true => Some(Lane::open(
+                MarketFile::Book,
+                BookColumns::new(depth, super::encoder::BUILD_ROWS),
+                BookRows::new(depth, cap),
+                &setup,
             )?),
-            Some(open(
-                MarketFile::TradeLabels,
-                schema::trade_labels_schema(),
-            )?),
-        ];
-
-        let (tx, rx) = sync_channel(CHANNEL_BOUND);
-        let failed = Arc::new(AtomicBool::new(false));
-        let handle = encoder::spawn(sinks, rx, failed.clone(), dir.to_path_buf())?;
-        let cap = cfg.batch_rows;
+            false => None,
+        };
+        let builder_rows = super::encoder::BUILD_ROWS;
         Ok(RunWriter {
             dir: dir.to_path_buf(),
-            batch_rows: cfg.batch_rows,
+            handoff_rows: cap,
             peak_buffered: 0,
-            conv: Convert::new(cfg.session_start_epoch_ns, cfg.tick_size),
-            orders: OrdersColumns::new(cap),
-            trades: TradesColumns::new(cap),
-            book: cfg
-                .write_book
-                .then(|| BookColumns::new(cfg.depth_levels, cap)),
-            accounts: AccountsColumns::new(cap),
-            order_labels: OrderLabelsColumns::new(cap),
-            trade_labels: TradeLabelsColumns::new(cap),
-            tx: Some(tx),
-            handle: Some(handle),
-            failed,
+            conv,
+            orders: Lane::open(
+                MarketFile::Orders,
+                OrdersColumns::new(builder_rows),
+                Vec::with_capacity(cap),
+                &setup,
+            )?,
+            trades: Lane::open(
+                MarketFile::Trades,
+                TradesColumns::new(builder_rows),
+                Vec::with_capacity(cap),
+                &setup,
+            )?,
+            book,
+            accounts: Lane::open(
+                MarketFile::Accounts,
+                AccountsColumns::new(builder_rows),
+                Vec::with_capacity(cap),
+                &setup,
+            )?,
+            order_labels: Lane::open(
+                MarketFile::OrderLabels,
+                OrderLabelsColumns::new(builder_rows),
+                Vec::with_capacity(cap),
+                &setup,
+            )?,
+            trade_labels: Lane::open(
+                MarketFile::TradeLabels,
+                TradeLabelsColumns::new(builder_rows),
+                Vec::with_capacity(cap),
+                &setup,
+            )?,
+            closed: false,
+            failed: setup.failed,
         })
     }
 
     pub fn order_event(&mut self, r: &OrderEventRecord) -> Result<(), OutputError> {
-        self.check()?;
-        let ts = self.timestamp(r.time, MarketFile::Orders)?;
-        self.orders.push(r, ts, &self.conv);
-        if self.orders.len() >= self.batch_rows {
-            self.flush(MarketFile::Orders)?;
-        }
-        Ok(())
+        self.timestamp(r.time, MarketFile::Orders)?;
+        buffer!(self, orders, r.clone())
     }
 
     pub fn trade(&mut self, r: &TradeRecord) -> Result<(), OutputError> {
-        self.check()?;
-        let ts = self.timestamp(r.time, MarketFile::Trades)?;
-        self.trades.push(r, ts, &self.conv);
-        if self.trades.len() >= self.batch_rows {
-            self.flush(MarketFile::Trades)?;
-        }
-        Ok(())
+        self.timestamp(r.time, MarketFile::Trades)?;
+        buffer!(self, trades, r.clone())
     }
 
     /// No-op when the writer was configured without a book file.
     pub fn book(&mut self, r: &BookRecord<'_>) -> Result<(), OutputError> {
         self.check()?;
-        if self.book.is_none() {
-            return Ok(());
-        }
-        let ts = self.timestamp(r.time, MarketFile::Book)?;
         let Some(book) = self.book.as_mut() else {
             return Ok(());
         };
-        book.push(r, ts, &self.conv);
-        if book.len() >= self.batch_rows {
-            self.flush(MarketFile::Book)?;
+        if self.conv.timestamp(r.time).is_none() {
+            return Err(self.bad_time(r.time, MarketFile::Book));
+        }
+        book.rows.push(r);
+        if book.rows.len() >= self.handoff_rows {
+            self.peak_buffered = self.peak_buffered.max(book.rows.len());
+            if book.flush().is_err() {
+                return Err(self.take_error());
+            }
         }
         Ok(())
     }
 
     pub fn account(&mut self, r: &AccountRecord) -> Result<(), OutputError> {
-        self.check()?;
-        self.accounts.push(r);
-        if self.accounts.len() >= self.batch_rows {
-            self.flush(MarketFile::Accounts)?;
-        }
-        Ok(())
+        buffer!(self, accounts, r.clone())
     }
 
     pub fn order_label(&mut self, r: &OrderLabelRecord) -> Result<(), OutputError> {
-        self.check()?;
-        let ts = self.timestamp(r.time, MarketFile::OrderLabels)?;
-        let known = self.timestamp(r.known_at, MarketFile::OrderLabels)?;
-        self.order_labels.push(r, ts, known);
-        if self.order_labels.len() >= self.batch_rows {
-            self.flush(MarketFile::OrderLabels)?;
-        }
-        Ok(())
+        self.timestamp(r.time, MarketFile::OrderLabels)?;
+        self.timestamp(r.known_at, MarketFile::OrderLabels)?;
+        buffer!(self, order_labels, r.clone())
     }
 
     pub fn trade_label(&mut self, r: &TradeLabelRecord) -> Result<(), OutputError> {
-        self.check()?;
-        let ts = self.timestamp(r.time, MarketFile::TradeLabels)?;
-        self.trade_labels.push(r, ts);
-        if self.trade_labels.len() >= self.batch_rows {
-            self.flush(MarketFile::TradeLabels)?;
-        }
-        Ok(())
+        self.timestamp(r.time, MarketFile::TradeLabels)?;
+        buffer!(self, trade_labels, r.clone())
     }
 
-    /// Flushes partial batches, writes every footer, joins the encoder thread and returns the row
+    /// Flushes partial buffers, writes every footer, joins the encoder threads and returns the row
     /// count per file name (e.g. `"orders.parquet"`), ready for the manifest.
     pub fn finish(mut self) -> Result<RowCounts, OutputError> {
         self.check()?;
         for file in MarketFile::ALL {
-            self.flush(file)?;
+            self.peak_buffered = self.peak_buffered.max(self.buffered(file));
         }
-        if let Some(tx) = self.tx.take()
-            && tx.send(Msg::Finish).is_err()
-        {
-            return Err(self.take_error());
+        let sent = [
+            self.orders.close(),
+            self.trades.close(),
+            self.book.as_mut().map_or(Ok(()), Lane::close),
+            self.accounts.close(),
+            self.order_labels.close(),
+            self.trade_labels.close(),
+        ];
+        self.closed = true;
+        let joined = self.join_all();
+        if sent.iter().any(Result::is_err) && joined.is_ok() {
+            return Err(OutputError::Closed {
+                dir: self.dir.clone(),
+            });
         }
-        self.join()
+        joined
     }
 
-    fn timestamp(&self, t: Nanos, file: MarketFile) -> Result<i64, OutputError> {
-        self.conv.timestamp(t).ok_or_else(|| OutputError::Value {
+    /// Rejects a time that does not fit the files' timestamps before any of the row is buffered.
+    fn timestamp(&mut self, t: Nanos, file: MarketFile) -> Result<(), OutputError> {
+        match self.conv.timestamp(t) {
+            Some(_) => Ok(()),
+            None => Err(self.bad_time(t, file)),
+        }
+    }
+
+    fn bad_time(&self, t: Nanos, file: MarketFile) -> OutputError {
+        OutputError::Value {
             path: self.dir.join(file.rel_path()),
             what: format!(
                 "timestamp {} overflows i64 nanoseconds since the epoch",
                 t.0
             ),
-        })
+        }
     }
 
     /// Cheap per-call check so an encoder failure is reported at the next call.
     #[inline]
     fn check(&mut self) -> Result<(), OutputError> {
-        if self.tx.is_none() {
+        if self.closed {
             return Err(OutputError::Closed {
                 dir: self.dir.clone(),
             });
@@ -248,53 +361,26 @@ impl RunWriter {
         Ok(())
     }
 
-    /// Sends the buffered rows of `file` (if any) to the encoder.
-    /// The most rows buffered in any file's builders at once so far; never above `batch_rows`.
+    /// The most rows buffered in any file's row buffer at once so far; never above `batch_rows`.
     pub fn peak_buffered_rows(&self) -> usize {
         self.peak_buffered
     }
 
-    fn flush(&mut self, file: MarketFile) -> Result<(), OutputError> {
-        let buffered = match file {
-            MarketFile::Orders => self.orders.len(),
-            MarketFile::Trades => self.trades.len(),
-            MarketFile::Book => self.book.as_ref().map_or(0, |b| b.len()),
-            MarketFile::Accounts => self.accounts.len(),
-            MarketFile::OrderLabels => self.order_labels.len(),
-            MarketFile::TradeLabels => self.trade_labels.len(),
-        };
-        self.peak_buffered = self.peak_buffered.max(buffered);
-        let batch: Option<Result<RecordBatch, ArrowError>> = match file {
-            MarketFile::Orders => (self.orders.len() > 0).then(|| self.orders.finish()),
-            MarketFile::Trades => (self.trades.len() > 0).then(|| self.trades.finish()),
-            MarketFile::Book => match self.book.as_mut() {
-                Some(b) if b.len() > 0 => Some(b.finish()),
-                _ => None,
-            },
-            MarketFile::Accounts => (self.accounts.len() > 0).then(|| self.accounts.finish()),
-            MarketFile::OrderLabels => {
-                (self.order_labels.len() > 0).then(|| self.order_labels.finish())
-            }
-            MarketFile::TradeLabels => {
-                (self.trade_labels.len() > 0).then(|| self.trade_labels.finish())
-            }
-        };
-        let Some(batch) = batch else { return Ok(()) };
-        let batch = batch.map_err(|source| OutputError::Arrow {
-            path: self.dir.join(file.rel_path()),
-            source,
-        })?;
-        let sent = match &self.tx {
-            Some(tx) => tx.send(Msg::Batch(file, batch)).is_ok(),
-            None => false,
-        };
-        if sent { Ok(()) } else { Err(self.take_error()) }
+    fn buffered(&self, file: MarketFile) -> usize {
+        match file {
+            MarketFile::Orders => self.orders.rows.len(),
+            MarketFile::Trades => self.trades.rows.len(),
+            MarketFile::Book => self.book.as_ref().map_or(0, |b| b.rows.len()),
+            MarketFile::Accounts => self.accounts.rows.len(),
+            MarketFile::OrderLabels => self.order_labels.rows.len(),
+            MarketFile::TradeLabels => self.trade_labels.rows.len(),
+        }
     }
 
-    /// Stops the writer and retrieves the encoder's error (it exits on its first error).
+    /// Stops every encoder and retrieves the first error (an encoder exits on its first error).
     fn take_error(&mut self) -> OutputError {
-        self.tx = None;
-        match self.join() {
+        self.closed = true;
+        match self.join_all() {
             Err(e) => e,
             Ok(_) => OutputError::Closed {
                 dir: self.dir.clone(),
@@ -302,34 +388,31 @@ impl RunWriter {
         }
     }
 
-    fn join(&mut self) -> EncoderResult {
-        let Some(handle) = self.handle.take() else {
-            return Err(OutputError::Closed {
-                dir: self.dir.clone(),
-            });
-        };
-        handle.join().unwrap_or_else(|panic| {
-            let message = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            Err(OutputError::EncoderPanicked {
-                dir: self.dir.clone(),
-                message,
-            })
-        })
+    /// Joins every encoder still running: the row counts, or the first error in file order.
+    fn join_all(&mut self) -> Result<RowCounts, OutputError> {
+        let dir = self.dir.clone();
+        let results = [
+            self.orders.join(&dir),
+            self.trades.join(&dir),
+            self.book.as_mut().and_then(|b| b.join(&dir)),
+            self.accounts.join(&dir),
+            self.order_labels.join(&dir),
+            self.trade_labels.join(&dir),
+        ];
+        let mut counts = RowCounts::new();
+        for result in results.into_iter().flatten() {
+            let (key, rows) = result?;
+            counts.insert(key, rows);
+        }
+        Ok(counts)
     }
 }
 
 impl Drop for RunWriter {
-    /// Dropped without `finish` (error or panic upstream): closing the channel without `Finish`
-    /// makes the encoder stop without footers, and joining means no thread still writes into a
+    /// Dropped without `finish` (error or panic upstream): closing the channels without `Finish`
+    /// makes the encoders stop without footers, and joining means no thread still writes into a
     /// directory that `RunDir` is about to delete.
     fn drop(&mut self) {
-        self.tx = None;
-        if let Some(handle) = self.handle.take() {
-            let _ = handle.join();
-        }
+        let _ = self.join_all();
     }
 }

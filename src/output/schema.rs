@@ -52,10 +52,6 @@ impl MarketFile {
         };
         format!("{dir}/{}", self.file_name())
     }
-
-    pub(crate) fn index(self) -> usize {
-        self as usize
-    }
 }
 
 /// `Timestamp(Nanosecond, "UTC")`: absolute instants, so readers show wall-clock time.
@@ -204,12 +200,5 @@ mod tests {
                 "ask_qty_2"
             ]
         );
-    }
-
-    #[test]
-    fn file_index_matches_all_order() {
-        for (i, f) in MarketFile::ALL.iter().enumerate() {
-            assert_eq!(f.index(), i);
-        }
     }
 }

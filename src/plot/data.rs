@@ -128,13 +128,13 @@ impl RunData {
     pub fn load(run_dir: &Path) -> Result<RunData, PlotError> {
         let info = RunManifest::read(run_dir)?;
         let market = run_dir.join(MARKET_DIR);
-        let trades = read_trades(&market.join("trades.parquet"), &info)?;
+        // The two large files are decoded side by side: together they are most of the loading.
         let book_path = market.join("book.parquet");
-        let book = if book_path.exists() {
-            Some(read_book(&book_path, &info)?)
-        } else {
-            None
-        };
+        let (trades, book) = rayon::join(
+            || read_trades(&market.join("trades.parquet"), &info),
+            || book_path.exists().then(|| read_book(&book_path, &info)),
+        );
+        let (trades, book) = (trades?, book.transpose()?);
         let accounts = read_accounts(&market.join("accounts.parquet"))?;
         let events_path = market.join("public_events.parquet");
         let public_events = if events_path.exists() {

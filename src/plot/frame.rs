@@ -371,22 +371,21 @@ pub fn draw(path: &Path, data: &RunData, chart: &TimeChart) -> Result<(), PlotEr
     })
 }
 
-/// Draws a PNG with `draw` into a hidden scratch folder beside `path` and renames it into place, so
+/// Draws a PNG with `draw` into a hidden scratch file beside `path` and renames it into place, so
 /// a chart is either the old one or the new one, never a truncated file (a full disk, a kill). The
-/// scratch file keeps the `.png` name because the bitmap backend picks the format by extension.
+/// scratch name ends in the chart's own name because the bitmap backend picks the format by
+/// extension, and it is one per chart and process so charts drawn side by side never share one.
 pub(super) fn atomic_png(
     path: &Path,
     draw: impl FnOnce(&Path) -> Result<(), PlotError>,
 ) -> Result<(), PlotError> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let scratch = dir.join(format!(".drawing-{}", std::process::id()));
-    std::fs::create_dir_all(&scratch).map_err(|e| PlotError::io(&scratch, "create dir", e))?;
-    let tmp = scratch.join(path.file_name().unwrap_or_default());
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = dir.join(format!(".drawing-{}-{name}", std::process::id()));
     let result = draw(&tmp).and_then(|()| {
         std::fs::rename(&tmp, path).map_err(|e| PlotError::io(path, "rename into place", e))
     });
     let _ = std::fs::remove_file(&tmp);
-    let _ = std::fs::remove_dir(&scratch);
     result
 }
 

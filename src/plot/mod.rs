@@ -36,6 +36,8 @@ mod zoom;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::facts::{Facts, Reference};
 
 /// The manifest as the plots read it (the name plotting code has always used).
@@ -67,8 +69,9 @@ pub(crate) fn render(run_dir: &Path, data: &RunData) -> Result<Vec<PathBuf>, Plo
     style::register_fonts()?;
     let dir = run_dir.join(PLOTS_DIR);
     fs::create_dir_all(&dir).map_err(|e| PlotError::io(&dir, "create dir", e))?;
+    // Each chart is its own bitmap and PNG: drawn in parallel, collected in report order.
     CHARTS
-        .iter()
+        .par_iter()
         .map(|kind| {
             let path = dir.join(kind.file);
             frame::draw(&path, data, &kind.build(data))?;

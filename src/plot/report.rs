@@ -33,21 +33,31 @@ const FACTS_FILE: &str = "facts.json";
 pub fn write_report(run_dir: &Path) -> Result<PathBuf, PlotError> {
     let data = RunData::load(run_dir)?;
     let plots = run_dir.join(PLOTS_DIR);
-    if CHARTS.iter().any(|c| !plots.join(c.file).is_file()) {
-        super::render(run_dir, &data)?;
-    }
-    // The distribution charts, then the zooms: drawn every time (a counterfactual may have been run
-    // since), after the day's charts.
+    fs::create_dir_all(&plots).map_err(|e| PlotError::io(&plots, "create dir", e))?;
+    let day_charts = CHARTS.iter().any(|c| !plots.join(c.file).is_file());
+    // The distribution charts and the zooms are drawn every time (a counterfactual may have been
+    // run since); all three groups are independent files, drawn side by side.
+    let (drawn, (distributions, zooms)) = rayon::join(
+        || {
+            day_charts
+                .then(|| super::render(run_dir, &data))
+                .transpose()
+        },
+        || {
+            rayon::join(
+                || super::distributions::render(run_dir, &data),
+                || super::zoom::render(run_dir, &data),
+            )
+        },
+    );
+    drawn?;
     let mut figures = Vec::new();
-    for (path, (file, caption)) in super::distributions::render(run_dir, &data)?
-        .iter()
-        .zip(super::distributions::FILES)
-    {
+    for (path, (file, caption)) in distributions?.iter().zip(super::distributions::FILES) {
         let bytes = fs::read(path).map_err(|e| PlotError::io(path, "read", e))?;
         let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
         figures.push((file.to_string(), caption.to_string(), b64));
     }
-    for d in super::zoom::render(run_dir, &data)? {
+    for d in zooms? {
         let z = &d.zoom;
         let against = d.against.as_ref().map_or_else(
             || " (no counterfactual beside this run yet)".to_string(),
