@@ -6,7 +6,7 @@ use std::path::Path;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use marketsim::engine;
 use marketsim::exchange::recorder::NullRecorder;
-use marketsim::run::{RunOptions, run};
+use marketsim::run::{RunOptions, run, stage};
 use marketsim::scenario;
 
 fn load(name: &str) -> scenario::Scenario {
@@ -36,19 +36,19 @@ fn whole_day(c: &mut Criterion, name: &str) {
         })
     });
     let out = tempfile::tempdir().unwrap();
+    let opts = RunOptions {
+        seed: Some(42),
+        ..RunOptions::new(out.path())
+    };
     group.bench_function("with_parquet_output", |b| {
+        b.iter(|| run(&scenario, &opts).unwrap())
+    });
+    // What `marketsim run` does: every file, then the charts and the report, then publishing.
+    group.bench_function("whole_run_with_charts", |b| {
         b.iter(|| {
-            run(
-                &scenario,
-                &RunOptions {
-                    seed: Some(42),
-                    out_root: out.path().to_path_buf(),
-                    partitions: Vec::new(),
-                    max_events: marketsim::scenario::limits::DEFAULT_MAX_EVENTS,
-                    agents: Default::default(),
-                },
-            )
-            .unwrap()
+            let staged = stage(&scenario, &opts, false).unwrap();
+            marketsim::plot::write_report(staged.path()).unwrap();
+            staged.publish().unwrap()
         })
     });
     group.finish();
@@ -63,7 +63,8 @@ fn surveillance_day(c: &mut Criterion) {
     whole_day(c, "surveillance_balanced");
 }
 
-/// The baseline scaled 100x (about 50 M events): throughput at scale, simulation only.
+/// The baseline scaled 100x (about 50 M events): throughput at scale, simulation alone and with
+/// every Parquet file (minutes per sample: filter with `-- busy_day/simulate_only` when iterating).
 fn busy_day(c: &mut Criterion) {
     let scenario = load("busy");
     let mut group = c.benchmark_group("busy_day");
@@ -76,6 +77,14 @@ fn busy_day(c: &mut Criterion) {
             sim.run(&mut NullRecorder);
             sim.stats().events
         })
+    });
+    let out = tempfile::tempdir().unwrap();
+    let opts = RunOptions {
+        seed: Some(42),
+        ..RunOptions::new(out.path())
+    };
+    group.bench_function("with_parquet_output", |b| {
+        b.iter(|| run(&scenario, &opts).unwrap())
     });
     group.finish();
 }

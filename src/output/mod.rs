@@ -33,7 +33,10 @@ pub mod verify;
 
 use std::collections::BTreeMap;
 
-pub use config::{Compression, ROW_GROUP_BATCHES, SEQUENCE_COLUMNS, WriterConfig};
+pub use config::{
+    CATEGORY_COLUMNS, Compression, DEFAULT_ZSTD_LEVEL, ROW_GROUP_BATCHES, SEQUENCE_COLUMNS,
+    WriterConfig,
+};
 pub use error::{OutputError, ReadError};
 pub use manifest::{MANIFEST_FILE, describe_files, sha256_file, sha256_hex, write_manifest};
 pub use memory::{Destination, MemoryTables, Table, Tables};

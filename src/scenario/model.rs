@@ -187,7 +187,7 @@ impl Default for OutputConfig {
         OutputConfig {
             depth_levels: 10,
             batch_rows: 65_536,
-            compression: Compression::Zstd(3),
+            compression: Compression::Zstd(crate::output::DEFAULT_ZSTD_LEVEL),
             book: true,
         }
     }
@@ -550,7 +550,7 @@ mod tests {
         assert_eq!(l.market_data.jitter, Nanos::from_micros(20));
         let o = OutputConfig::default();
         assert_eq!((o.depth_levels, o.batch_rows), (10, 65_536));
-        assert_eq!(o.compression, Compression::Zstd(3));
+        assert_eq!(o.compression, Compression::Zstd(1));
         assert_eq!(Fundamental::default().half_life, Nanos::from_secs(7200));
     }
 }

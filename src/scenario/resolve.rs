@@ -348,7 +348,13 @@ fn output(s: &Scope, raw: Option<&RawOutput>) -> Result<OutputConfig> {
     let Some(r) = raw else { return Ok(d) };
     // A level given with compression = "none" is accepted and ignored, so switching compression
     // off for a debugging run is a one-line edit.
-    let level = s.int(&r.zstd_level, "zstd_level", 3, 1, 22)?;
+    let level = s.int(
+        &r.zstd_level,
+        "zstd_level",
+        crate::output::DEFAULT_ZSTD_LEVEL as i64,
+        1,
+        22,
+    )?;
     Ok(OutputConfig {
         depth_levels: s.int(&r.depth_levels, "depth_levels", 10, 1, 50)?,
         batch_rows: s.int(&r.batch_rows, "batch_rows", 65_536, 1024, 4_194_304)?,
