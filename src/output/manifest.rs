@@ -62,17 +62,23 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Manifest entries for the files of a run, keyed by their path relative to `run_dir`:
 /// `{"market/orders.parquet": {"rows": .., "bytes": .., "sha256": ..}, ...}` (sorted by path).
+/// The files are hashed side by side: hashing is most of the manifest's cost, and the files were
+/// just written, so they are read from the page cache.
 pub fn describe_files(run_dir: &Path, counts: &RowCounts) -> Result<Value, OutputError> {
-    let mut files = serde_json::Map::new();
-    for (rel, rows) in counts {
-        let path = run_dir.join(rel);
-        let bytes = fs::metadata(&path)
-            .map_err(|e| OutputError::io(&path, "stat", e))?
-            .len();
-        let entry = json!({ "rows": rows, "bytes": bytes, "sha256": sha256_file(&path)? });
-        files.insert(rel.clone(), entry);
-    }
-    Ok(Value::Object(files))
+    use rayon::prelude::*;
+    let counts: Vec<(&String, &u64)> = counts.iter().collect();
+    let entries: Vec<(String, Value)> = counts
+        .par_iter()
+        .map(|&(rel, rows)| {
+            let path = run_dir.join(rel);
+            let bytes = fs::metadata(&path)
+                .map_err(|e| OutputError::io(&path, "stat", e))?
+                .len();
+            let entry = json!({ "rows": rows, "bytes": bytes, "sha256": sha256_file(&path)? });
+            Ok((rel.clone(), entry))
+        })
+        .collect::<Result<_, OutputError>>()?;
+    Ok(Value::Object(entries.into_iter().collect()))
 }
 
 #[cfg(test)]
