@@ -147,6 +147,11 @@ impl<T: Copy> EventQueue<T> {
         Some((Nanos(entry.time()), entry.item))
     }
 
+    /// The earliest event, without taking it.
+    pub fn peek(&self) -> Option<(Nanos, &T)> {
+        self.near.peek().map(|e| (Nanos(e.time()), &e.item))
+    }
+
     /// When the earliest event happens, without taking it.
     pub fn peek_time(&self) -> Option<Nanos> {
         self.near.peek().map(|e| Nanos(e.time()))
