@@ -19,6 +19,7 @@ pub mod interrupt;
 pub mod lobster;
 pub mod output;
 pub mod plot;
+pub(crate) mod prefetch;
 pub mod replay;
 pub mod rng;
 pub mod run;

@@ -24,6 +24,11 @@ use crate::types::{AccountId, AgentId, Nanos};
 use latency::{Link, LinkParams};
 use queue::EventQueue;
 
+use crate::prefetch::prefetch;
+
+/// How much of an agent's own struct to prefetch: its parameters, its random stream's buffer and state.
+const AGENT_PREFETCH_BYTES: usize = 512;
+
 #[derive(Copy, Clone, Debug)]
 enum Event {
     Wake(AgentId),
@@ -220,6 +225,9 @@ impl Simulation {
             let Some((now, event)) = self.queue.pop() else {
                 return Pause::Closed;
             };
+            if let Some((_, next)) = self.queue.peek() {
+                self.prefetch(next);
+            }
             self.stats.events += 1;
             self.stats.peak_pending_events = self
                 .stats
@@ -281,6 +289,22 @@ impl Simulation {
                 return Pause::Stopped;
             }
         }
+    }
+
+    /// Starts loading the state of the agent `event` is for (see `crate::prefetch`).
+    #[inline]
+    fn prefetch(&self, event: &Event) {
+        let (Event::Wake(agent)
+        | Event::Report(agent, _)
+        | Event::News(agent)
+        | Event::Arrive(agent, ..)) = *event
+        else {
+            return;
+        };
+        let seat = &self.seats[agent.0 as usize];
+        prefetch(seat, usize::MAX);
+        prefetch(&seat.accounts[..], 64);
+        prefetch(&*self.agents[agent.0 as usize], AGENT_PREFETCH_BYTES);
     }
 
     /// Ends the session: open manipulation episodes close at the bell.

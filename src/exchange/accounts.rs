@@ -1,5 +1,6 @@
 //! Clearing: which agent owns an account, and every account's position and cash.
 
+use super::account_index::AccountIndex;
 use crate::types::{AccountId, AgentId, Price, Qty};
 
 /// An account's holdings. Cash is in tick-shares (price ticks × shares) so that it stays exact.
@@ -9,26 +10,21 @@ pub struct Holding {
     pub cash_ticks: i64,
 }
 
-/// Accounts sorted by their opaque id, for lookup by binary search: the ids are random, so a dense
-/// vector cannot be indexed by them, and a hash map's order must never leak into results.
+/// Accounts by their opaque id (see [`AccountIndex`]), and holdings by agent.
 #[derive(Clone, Debug, Default)]
 pub struct Accounts {
-    by_id: Vec<(AccountId, AgentId)>,
+    by_id: AccountIndex<AgentId>,
     holdings: Vec<Holding>,
 }
 
 impl Accounts {
     /// `owners[i]` is the account of agent `i`; ids must be unique.
     pub fn new(owners: &[AccountId]) -> Self {
-        let mut by_id: Vec<(AccountId, AgentId)> = owners
-            .iter()
-            .enumerate()
-            .map(|(i, &a)| (a, AgentId(i as u32)))
-            .collect();
-        by_id.sort_unstable();
-        assert!(
-            by_id.windows(2).all(|w| w[0].0 != w[1].0),
-            "account ids must be unique"
+        let by_id = AccountIndex::from_pairs(
+            owners
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.0, AgentId(i as u32))),
         );
         Accounts {
             by_id,
@@ -39,17 +35,11 @@ impl Accounts {
     /// Adds a further account of `agent` (a manipulator's nominee accounts): it settles into the
     /// agent's holding.
     pub fn add_account(&mut self, account: AccountId, agent: AgentId) {
-        match self.by_id.binary_search_by_key(&account, |e| e.0) {
-            Ok(_) => panic!("account ids must be unique"),
-            Err(i) => self.by_id.insert(i, (account, agent)),
-        }
+        self.by_id.insert(account.0, agent);
     }
 
     pub fn agent_of(&self, account: AccountId) -> Option<AgentId> {
-        self.by_id
-            .binary_search_by_key(&account, |e| e.0)
-            .ok()
-            .map(|i| self.by_id[i].1)
+        self.by_id.get(account.0)
     }
 
     /// Books one execution against both sides.

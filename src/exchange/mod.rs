@@ -1,6 +1,7 @@
 //! The exchange: validates requests, runs them through the book, numbers every event, clears trades,
 //! reports back to owners, and publishes market data.
 
+pub mod account_index;
 pub mod accounts;
 pub mod market_data;
 pub mod recorder;

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use super::Typology;
+use crate::exchange::account_index::AccountIndex;
 use crate::rng::{self, Domain};
 use crate::types::{AccountId, Nanos, OrderId};
 
@@ -132,8 +133,8 @@ pub struct Ledger {
     /// Indices of episodes still running, for impact tracking.
     open: Vec<usize>,
     promotions: Vec<Promotion>,
-    /// (account, beneficial owner), sorted by account.
-    owners: Vec<(AccountId, u64)>,
+    /// Account → beneficial owner; looked up on every trade.
+    owners: AccountIndex<u64>,
     noise: LabelNoise,
     /// Seeds the label-noise draws, each keyed by its order or episode so none depends on order.
     seed: u64,
@@ -155,16 +156,12 @@ impl Ledger {
     }
 
     /// Records who ultimately owns each account: accounts of one owner trade "with themselves".
-    pub fn set_owners(&mut self, mut owners: Vec<(AccountId, u64)>) {
-        owners.sort_unstable();
-        self.owners = owners;
+    pub fn set_owners(&mut self, owners: Vec<(AccountId, u64)>) {
+        self.owners = AccountIndex::from_pairs(owners.into_iter().map(|(a, o)| (a.0, o)));
     }
 
     pub fn owner_of(&self, account: AccountId) -> Option<u64> {
-        self.owners
-            .binary_search_by_key(&account, |e| e.0)
-            .ok()
-            .map(|i| self.owners[i].1)
+        self.owners.get(account.0)
     }
 
     pub fn same_owner(&self, a: AccountId, b: AccountId) -> bool {
