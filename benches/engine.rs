@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
 use marketsim::engine;
 use marketsim::exchange::recorder::NullRecorder;
 use marketsim::run::{RunOptions, run, stage};
@@ -14,6 +15,30 @@ fn load(name: &str) -> scenario::Scenario {
         .join("scenarios")
         .join(format!("{name}.toml"));
     scenario::load(&path).unwrap()
+}
+
+/// Benches the day simulated alone (`simulate_only`) and with every Parquet file
+/// (`with_parquet_output`, under `out`); returns the options of the latter for more benches.
+fn simulate_and_write(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    scenario: &scenario::Scenario,
+    out: &Path,
+) -> RunOptions {
+    group.bench_function("simulate_only", |b| {
+        b.iter(|| {
+            let mut sim = engine::build(scenario, 42);
+            sim.run(&mut NullRecorder);
+            sim.stats().events
+        })
+    });
+    let opts = RunOptions {
+        seed: Some(42),
+        ..RunOptions::new(out)
+    };
+    group.bench_function("with_parquet_output", |b| {
+        b.iter(|| run(scenario, &opts).unwrap())
+    });
+    opts
 }
 
 /// One full day of `name`, simulation alone and with every output file.
@@ -28,21 +53,8 @@ fn whole_day(c: &mut Criterion, name: &str) {
     group
         .sample_size(10)
         .throughput(Throughput::Elements(events));
-    group.bench_function("simulate_only", |b| {
-        b.iter(|| {
-            let mut sim = engine::build(&scenario, 42);
-            sim.run(&mut NullRecorder);
-            sim.stats().events
-        })
-    });
     let out = tempfile::tempdir().unwrap();
-    let opts = RunOptions {
-        seed: Some(42),
-        ..RunOptions::new(out.path())
-    };
-    group.bench_function("with_parquet_output", |b| {
-        b.iter(|| run(&scenario, &opts).unwrap())
-    });
+    let opts = simulate_and_write(&mut group, &scenario, out.path());
     // What `marketsim run` does: every file, then the charts and the report, then publishing.
     group.bench_function("whole_run_with_charts", |b| {
         b.iter(|| {
@@ -71,21 +83,8 @@ fn busy_day(c: &mut Criterion) {
     group
         .sample_size(10)
         .throughput(Throughput::Elements(52_900_000));
-    group.bench_function("simulate_only", |b| {
-        b.iter(|| {
-            let mut sim = engine::build(&scenario, 42);
-            sim.run(&mut NullRecorder);
-            sim.stats().events
-        })
-    });
     let out = tempfile::tempdir().unwrap();
-    let opts = RunOptions {
-        seed: Some(42),
-        ..RunOptions::new(out.path())
-    };
-    group.bench_function("with_parquet_output", |b| {
-        b.iter(|| run(&scenario, &opts).unwrap())
-    });
+    simulate_and_write(&mut group, &scenario, out.path());
     group.finish();
 }
 
