@@ -6,6 +6,7 @@
 //! `output` writes the files; `run` ties one run together; `cli` is the command line.
 
 pub mod agents;
+pub(crate) mod bitset;
 pub mod book;
 pub mod cli;
 pub mod engine;

@@ -10,9 +10,9 @@
 //! `MAX_PRICE` so a single absurd price cannot ask for unbounded memory.
 
 use super::MAX_PRICE;
-use super::bitset::{LevelBits, TICKS_PER_SUMMARY_WORD};
 use super::level::Level;
 use super::slab::Slab;
+use crate::bitset::{OccupancyBits, TICKS_PER_SUMMARY_WORD};
 use crate::types::Side;
 
 /// `best_bid` when there are no bids. Tick 0 is never a valid price, so it can mean "none" and every
@@ -23,7 +23,7 @@ pub(super) const NO_ASK: u32 = u32::MAX;
 
 pub(super) struct Ladder {
     pub levels: Vec<Level>,
-    bits: LevelBits,
+    bits: OccupancyBits,
     pub best_bid: u32,
     pub best_ask: u32,
     /// Non-empty level counts per side: an emptied side is detected without scanning the bitset.
@@ -45,7 +45,7 @@ impl Ladder {
         let len = ladder_len(ticks);
         Ladder {
             levels: vec![Level::EMPTY; len],
-            bits: LevelBits::new(len),
+            bits: OccupancyBits::new(len),
             best_bid: NO_BID,
             best_ask: NO_ASK,
             bid_levels: 0,

@@ -32,7 +32,6 @@
 //! Checks run in a fixed order so callers (and the reference book) agree on which reason wins:
 //! quantity, then price, then id (duplicate or unknown), then kind-specific (post-only, FOK).
 
-mod bitset;
 mod index;
 mod ladder;
 mod level;

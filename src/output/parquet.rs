@@ -70,6 +70,17 @@ impl<R: RowBuffer> Lane<R> {
         })
     }
 
+    /// Buffers one row with `push` and hands the buffer off once it holds `handoff` rows. `Ok`
+    /// carries the rows handed off (0 if none), `Err` means the encoder is gone.
+    fn buffer(&mut self, handoff: usize, push: impl FnOnce(&mut R)) -> Result<usize, ()> {
+        push(&mut self.rows);
+        let n = self.rows.len();
+        if n < handoff {
+            return Ok(0);
+        }
+        self.flush().map(|()| n)
+    }
+
     /// Sends the buffered rows (if any) to the encoder, continuing in a recycled buffer.
     fn flush(&mut self) -> Result<(), ()> {
         if self.rows.len() == 0 {
@@ -164,21 +175,6 @@ pub struct RunWriter {
     failed: Arc<AtomicBool>,
 }
 
-/// Buffers one record into `$lane` (a field of the writer) and hands the buffer off when full.
-macro_rules! buffer {
-    ($self:ident, $lane:ident, $row:expr) => {{
-        $self.check()?;
-        $self.$lane.rows.push($row);
-        if $self.$lane.rows.len() >= $self.handoff_rows {
-            $self.peak_buffered = $self.peak_buffered.max($self.$lane.rows.len());
-            if $self.$lane.flush().is_err() {
-                return Err($self.take_error());
-            }
-        }
-        Ok(())
-    }};
-}
-
 impl RunWriter {
     /// Creates `market/*.parquet` and the label streams inside `dir` (a temporary run directory)
     /// and starts streaming.
@@ -209,16 +205,16 @@ impl RunWriter {
         };
         let cap = cfg.batch_rows.min(super::encoder::HANDOFF_ROWS);
         let depth = cfg.depth_levels;
+        let builder_rows = super::encoder::BUILD_ROWS;
         let book = match cfg.write_book {
             true => Some(Lane::open(
                 MarketFile::Book,
-                BookColumns::new(depth, super::encoder::BUILD_ROWS),
+                BookColumns::new(depth, builder_rows),
                 BookRows::new(depth, cap),
                 &setup,
             )?),
             false => None,
         };
-        let builder_rows = super::encoder::BUILD_ROWS;
         Ok(RunWriter {
             dir: dir.to_path_buf(),
             handoff_rows: cap,
@@ -262,46 +258,65 @@ impl RunWriter {
 
     pub fn order_event(&mut self, r: &OrderEventRecord) -> Result<(), OutputError> {
         self.timestamp(r.time, MarketFile::Orders)?;
-        buffer!(self, orders, r.clone())
+        let buffered = self
+            .orders
+            .buffer(self.handoff_rows, |rows| rows.push(r.clone()));
+        self.buffered(buffered)
     }
 
     pub fn trade(&mut self, r: &TradeRecord) -> Result<(), OutputError> {
         self.timestamp(r.time, MarketFile::Trades)?;
-        buffer!(self, trades, r.clone())
+        let buffered = self
+            .trades
+            .buffer(self.handoff_rows, |rows| rows.push(r.clone()));
+        self.buffered(buffered)
     }
 
     /// No-op when the writer was configured without a book file.
     pub fn book(&mut self, r: &BookRecord<'_>) -> Result<(), OutputError> {
-        self.check()?;
+        self.timestamp(r.time, MarketFile::Book)?;
         let Some(book) = self.book.as_mut() else {
             return Ok(());
         };
-        if self.conv.timestamp(r.time).is_none() {
-            return Err(self.bad_time(r.time, MarketFile::Book));
-        }
-        book.rows.push(r);
-        if book.rows.len() >= self.handoff_rows {
-            self.peak_buffered = self.peak_buffered.max(book.rows.len());
-            if book.flush().is_err() {
-                return Err(self.take_error());
-            }
-        }
-        Ok(())
+        let buffered = book.buffer(self.handoff_rows, |rows| rows.push(r));
+        self.buffered(buffered)
     }
 
     pub fn account(&mut self, r: &AccountRecord) -> Result<(), OutputError> {
-        buffer!(self, accounts, r.clone())
+        self.check()?;
+        let buffered = self
+            .accounts
+            .buffer(self.handoff_rows, |rows| rows.push(r.clone()));
+        self.buffered(buffered)
     }
 
     pub fn order_label(&mut self, r: &OrderLabelRecord) -> Result<(), OutputError> {
         self.timestamp(r.time, MarketFile::OrderLabels)?;
         self.timestamp(r.known_at, MarketFile::OrderLabels)?;
-        buffer!(self, order_labels, r.clone())
+        let buffered = self
+            .order_labels
+            .buffer(self.handoff_rows, |rows| rows.push(r.clone()));
+        self.buffered(buffered)
     }
 
     pub fn trade_label(&mut self, r: &TradeLabelRecord) -> Result<(), OutputError> {
         self.timestamp(r.time, MarketFile::TradeLabels)?;
-        buffer!(self, trade_labels, r.clone())
+        let buffered = self
+            .trade_labels
+            .buffer(self.handoff_rows, |rows| rows.push(r.clone()));
+        self.buffered(buffered)
+    }
+
+    /// Keeps the memory bound's record of a lane's [`buffer`](Lane::buffer), or reports the
+    /// encoder's error.
+    fn buffered(&mut self, result: Result<usize, ()>) -> Result<(), OutputError> {
+        match result {
+            Ok(rows) => {
+                self.peak_buffered = self.peak_buffered.max(rows);
+                Ok(())
+            }
+            Err(()) => Err(self.take_error()),
+        }
     }
 
     /// Flushes partial buffers, writes every footer, joins the encoder threads and returns the row
@@ -309,7 +324,7 @@ impl RunWriter {
     pub fn finish(mut self) -> Result<RowCounts, OutputError> {
         self.check()?;
         for file in MarketFile::ALL {
-            self.peak_buffered = self.peak_buffered.max(self.buffered(file));
+            self.peak_buffered = self.peak_buffered.max(self.rows_in(file));
         }
         let sent = [
             self.orders.close(),
@@ -329,8 +344,10 @@ impl RunWriter {
         joined
     }
 
-    /// Rejects a time that does not fit the files' timestamps before any of the row is buffered.
+    /// Checks the writer is open, and rejects a time that does not fit the files' timestamps,
+    /// before any of the row is buffered.
     fn timestamp(&mut self, t: Nanos, file: MarketFile) -> Result<(), OutputError> {
+        self.check()?;
         match self.conv.timestamp(t) {
             Some(_) => Ok(()),
             None => Err(self.bad_time(t, file)),
@@ -366,7 +383,8 @@ impl RunWriter {
         self.peak_buffered
     }
 
-    fn buffered(&self, file: MarketFile) -> usize {
+    /// Rows waiting in `file`'s buffer.
+    fn rows_in(&self, file: MarketFile) -> usize {
         match file {
             MarketFile::Orders => self.orders.rows.len(),
             MarketFile::Trades => self.trades.rows.len(),

@@ -34,15 +34,14 @@
 //! slots hold storage only while they hold events.
 
 mod entry;
-mod slots;
 #[cfg(test)]
 mod tests;
 
 use std::collections::BinaryHeap;
 
+use crate::bitset::OccupancyBits;
 use crate::types::Nanos;
 use entry::Entry;
-use slots::SlotBits;
 
 /// log2 of the number of fine buckets per coarse bucket.
 const FINE_BITS: u32 = 6;
@@ -74,10 +73,10 @@ pub struct EventQueue<T> {
     shift: u32,
     /// Fine buckets after `front` within the same coarse bucket, by fine index.
     fine: Vec<Vec<Entry<T>>>,
-    fine_bits: SlotBits,
+    fine_bits: OccupancyBits,
     /// Coarse buckets after the current one, up to `COARSE_SLOTS` ahead, by coarse number mod the ring.
     coarse: Vec<Vec<Entry<T>>>,
-    coarse_bits: SlotBits,
+    coarse_bits: OccupancyBits,
     /// Events beyond the ring's reach.
     far: BinaryHeap<Entry<T>>,
     /// Emptied coarse buckets kept for their storage: a coarse bucket that starts filling takes one.
@@ -105,9 +104,9 @@ impl<T: Copy> EventQueue<T> {
             front: 0,
             shift: FIRST_SHIFT,
             fine: (0..FINE_SLOTS).map(|_| Vec::new()).collect(),
-            fine_bits: SlotBits::new(FINE_SLOTS),
+            fine_bits: OccupancyBits::new(FINE_SLOTS),
             coarse: (0..COARSE_SLOTS).map(|_| Vec::new()).collect(),
-            coarse_bits: SlotBits::new(COARSE_SLOTS),
+            coarse_bits: OccupancyBits::new(COARSE_SLOTS),
             far: BinaryHeap::new(),
             pool: Vec::new(),
             len: 0,
@@ -183,7 +182,7 @@ impl<T: Copy> EventQueue<T> {
         if ahead == 0 {
             let slot = (fine as usize) & (FINE_SLOTS - 1);
             self.fine[slot].push(entry);
-            self.fine_bits.set(slot);
+            self.fine_bits.set(slot as u32);
         } else if ahead <= COARSE_SLOTS as u64 {
             let slot = (coarse as usize) & (COARSE_SLOTS - 1);
             let bucket = &mut self.coarse[slot];
@@ -193,7 +192,7 @@ impl<T: Copy> EventQueue<T> {
                 *bucket = storage;
             }
             bucket.push(entry);
-            self.coarse_bits.set(slot);
+            self.coarse_bits.set(slot as u32);
         } else {
             self.far.push(entry);
         }
@@ -205,9 +204,9 @@ impl<T: Copy> EventQueue<T> {
     fn refill(&mut self) {
         loop {
             let from = (self.front as usize & (FINE_SLOTS - 1)) + 1;
-            if let Some(slot) = self.fine_bits.first_from(from) {
+            if let Some(slot) = self.fine_bits.first_from(from as u32).map(|s| s as usize) {
                 self.front = (self.front & !(FINE_SLOTS as u64 - 1)) | slot as u64;
-                self.fine_bits.clear(slot);
+                self.fine_bits.clear(slot as u32);
                 let emptied = std::mem::take(&mut self.near).into_vec();
                 let bucket = std::mem::replace(&mut self.fine[slot], emptied);
                 self.near = BinaryHeap::from(bucket);
@@ -227,7 +226,8 @@ impl<T: Copy> EventQueue<T> {
         let first = current + 1;
         let in_ring = self
             .coarse_bits
-            .first_around(first as usize & (COARSE_SLOTS - 1))
+            .first_around((first as usize & (COARSE_SLOTS - 1)) as u32)
+            .map(|slot| slot as usize)
             .map(|slot| first + (slot.wrapping_sub(first as usize) & (COARSE_SLOTS - 1)) as u64);
         let in_far = self.far.peek().map(|e| e.fine(self.shift) >> FINE_BITS);
         let Some(next) = [in_ring, in_far].into_iter().flatten().min() else {
@@ -238,7 +238,7 @@ impl<T: Copy> EventQueue<T> {
         // Spread the bucket before refilling the ring from far: its slot is also next + COARSE_SLOTS's.
         if in_ring == Some(next) {
             let slot = next as usize & (COARSE_SLOTS - 1);
-            self.coarse_bits.clear(slot);
+            self.coarse_bits.clear(slot as u32);
             let mut bucket = std::mem::take(&mut self.coarse[slot]);
             for entry in bucket.drain(..) {
                 self.place(entry);
@@ -281,11 +281,11 @@ impl<T: Copy> EventQueue<T> {
         let mut all = std::mem::take(&mut self.near).into_vec();
         for slot in 0..FINE_SLOTS {
             all.append(&mut self.fine[slot]);
-            self.fine_bits.clear(slot);
+            self.fine_bits.clear(slot as u32);
         }
         for slot in 0..COARSE_SLOTS {
             all.append(&mut self.coarse[slot]);
-            self.coarse_bits.clear(slot);
+            self.coarse_bits.clear(slot as u32);
         }
         all.append(&mut self.far.drain().collect());
         self.shift = shift;

@@ -1,23 +1,26 @@
-//! Occupancy bitset over price ticks: one bit per non-empty level, plus a summary bit per word.
+//! Occupancy bitset: one bit per occupied index, plus a summary bit per word. The book keeps one
+//! over price ticks (a bit per non-empty level), the engine's event queue one over its timing
+//! wheel's slots (a bit per non-empty bucket).
 //!
-//! When the best level empties, the next best is the nearest set bit, found with one
-//! `trailing_zeros`/`leading_zeros` on the current word in the common case (books are dense near
-//! the touch). The summary level (bit set ⇔ word non-zero) bounds the worst case when the gap is
-//! wide: a scan touches at most one word per 4096 ticks instead of one per 64.
+//! The next occupied index is the nearest set bit, found with one `trailing_zeros`/`leading_zeros`
+//! on the current word in the common case (books are dense near the touch, busy wheels dense
+//! ahead of now). The summary level (bit set ⇔ word non-zero) bounds the worst case when the gap
+//! is wide: a scan touches at most one word per 4096 indices instead of one per 64.
 //!
 //! The length is always a multiple of 4096 bits so the summary covers whole words.
 
-pub(super) const TICKS_PER_SUMMARY_WORD: usize = 64 * 64;
+pub(crate) const TICKS_PER_SUMMARY_WORD: usize = 64 * 64;
 
-pub(super) struct LevelBits {
+pub(crate) struct OccupancyBits {
     words: Vec<u64>,
     summary: Vec<u64>,
 }
 
-impl LevelBits {
+impl OccupancyBits {
+    /// At least `bits` indices, rounded up to a multiple of 4096; all empty.
     pub fn new(bits: usize) -> Self {
-        debug_assert!(bits.is_multiple_of(TICKS_PER_SUMMARY_WORD));
-        LevelBits {
+        let bits = bits.max(1).next_multiple_of(TICKS_PER_SUMMARY_WORD);
+        OccupancyBits {
             words: vec![0; bits / 64],
             summary: vec![0; bits / TICKS_PER_SUMMARY_WORD],
         }
@@ -49,7 +52,13 @@ impl LevelBits {
     /// Smallest set index strictly greater than `i`.
     #[inline]
     pub fn next_above(&self, i: u32) -> Option<u32> {
-        let start = i as usize + 1;
+        self.first_from(i + 1)
+    }
+
+    /// Smallest set index at or after `i`.
+    #[inline]
+    pub fn first_from(&self, i: u32) -> Option<u32> {
+        let start = i as usize;
         let w = start >> 6;
         if w >= self.words.len() {
             return None;
@@ -60,6 +69,12 @@ impl LevelBits {
         }
         let w = self.first_word_from(w + 1)?;
         Some((w * 64 + self.words[w].trailing_zeros() as usize) as u32)
+    }
+
+    /// Nearest set index going round from `i` (inclusive) and wrapping at the end: a ring's next
+    /// occupied slot.
+    pub fn first_around(&self, i: u32) -> Option<u32> {
+        self.first_from(i).or_else(|| self.first_from(0))
     }
 
     /// Largest set index strictly less than `i`.
@@ -113,7 +128,7 @@ mod tests {
     fn scans_agree_with_naive_search() {
         let n = 3 * TICKS_PER_SUMMARY_WORD;
         let mut rng = ChaCha8Rng::seed_from_u64(11);
-        let mut bits = LevelBits::new(n);
+        let mut bits = OccupancyBits::new(n);
         let mut naive = vec![false; n];
         for round in 0..4_000 {
             // Sparse phases exercise the summary path, dense phases the in-word path.
@@ -140,8 +155,32 @@ mod tests {
     }
 
     #[test]
+    fn inclusive_and_wrapping_scans_agree_with_naive_search() {
+        let n = 3 * TICKS_PER_SUMMARY_WORD + 64;
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let mut bits = OccupancyBits::new(n);
+        let n = n.next_multiple_of(TICKS_PER_SUMMARY_WORD);
+        let mut naive = vec![false; n];
+        for _ in 0..4_000 {
+            let i = rng.random_range(0..n);
+            let on = rng.random_bool(0.3);
+            if on {
+                bits.set(i as u32);
+            } else {
+                bits.clear(i as u32);
+            }
+            naive[i] = on;
+            let q = rng.random_range(0..n);
+            let from = (q..n).find(|&k| naive[k]).map(|k| k as u32);
+            let around = from.or_else(|| (0..n).find(|&k| naive[k]).map(|k| k as u32));
+            assert_eq!(bits.first_from(q as u32), from, "first_from({q})");
+            assert_eq!(bits.first_around(q as u32), around, "first_around({q})");
+        }
+    }
+
+    #[test]
     fn edges() {
-        let mut bits = LevelBits::new(TICKS_PER_SUMMARY_WORD);
+        let mut bits = OccupancyBits::new(TICKS_PER_SUMMARY_WORD);
         assert_eq!(bits.next_above(0), None);
         assert_eq!(bits.prev_below(0), None);
         assert_eq!(bits.next_above(4095), None);
