@@ -129,15 +129,16 @@ fn every_manipulator_order_and_nothing_else_is_labeled() {
     );
     let ledger = sim;
     let mut new_per_episode: BTreeMap<u32, u64> = BTreeMap::new();
+    let mut honest_from_manipulators = 0;
     for (o, l) in rec.orders.iter().zip(&rec.order_labels) {
         assert_eq!((o.event_id, o.order_id), (l.event_id, l.order_id));
-        assert_eq!(
-            l.truth.is_some(),
-            manip.contains(&o.account_id),
-            "event {} of account {:?}: labeled iff sent by a manipulator",
+        assert!(
+            l.truth.is_none() || manip.contains(&o.account_id),
+            "event {} of account {:?}: labeled, but not sent by a manipulator",
             o.event_id,
             o.account_id
         );
+        honest_from_manipulators += usize::from(l.truth.is_none() && manip.contains(&o.account_id));
         if let Some((typology, label)) = l.truth {
             let e = ledger
                 .episode(label.episode)
@@ -153,6 +154,11 @@ fn every_manipulator_order_and_nothing_else_is_labeled() {
             }
         }
     }
+    // Manipulators also trade honestly all day; those orders carry no label.
+    assert!(
+        honest_from_manipulators > 1000,
+        "{honest_from_manipulators} honest events from manipulator accounts"
+    );
     // Observed labels follow the [labels] noise: clean orders are flagged about `flip_fraction`
     // of the time, never wholesale.
     let clean = rec.order_labels.iter().filter(|l| l.truth.is_none());
@@ -253,12 +259,15 @@ fn spoofs_and_layers_are_cancelled_fast_and_rarely_fill() {
             life / 1e9,
             honest_life / 1e9
         );
+        // Fakes leave the book: pulled, or (a hidden spoofer's risk) filled.
+        let filled_out = fakes.iter().filter(|l| l.filled == l.new.qty.0).count() as f64;
         assert!(
-            cancelled / fakes.len() as f64 > 0.9,
+            (cancelled + filled_out) / fakes.len() as f64 > 0.9,
             "{typology}: fakes are cancelled"
         );
+        // Hidden spoofers sometimes risk the touch, where a fake can fill.
         assert!(
-            (filled as f64) < 0.1 * size as f64,
+            (filled as f64) < 0.25 * size as f64,
             "{typology}: fakes rarely fill"
         );
         assert!(
@@ -289,11 +298,11 @@ fn wash_and_painted_trades_net_to_zero_per_owner() {
             let (Some(b), Some(s)) = (tl.buy, tl.sell) else {
                 continue;
             };
-            if b.0 != typology {
+            // A hidden wash's late buy leg may meet another episode's order instead.
+            if b.0 != typology || b.1.episode != s.1.episode {
                 continue;
             }
             trades += 1;
-            assert_eq!(b.1.episode, s.1.episode, "both legs of one episode");
             // Both sides are the owner's accounts: the trade changes no beneficial position.
             same_owner += tl.same_owner as u32;
             assert!(t.qty.0 > 0);
@@ -309,8 +318,10 @@ fn wash_and_painted_trades_net_to_zero_per_owner() {
             same_owner, trades,
             "{typology}: every matched trade is between one owner's accounts"
         );
+        // A hidden wash sends its buy leg a moment later, and someone else sometimes takes the
+        // sell leg first (or the late buy meets another order).
         assert!(
-            trades as f64 >= 0.8 * labeled_trades as f64,
+            trades as f64 >= 0.5 * labeled_trades as f64,
             "{typology}: mostly matched trades"
         );
     }
@@ -679,7 +690,7 @@ fn achieved_prevalence_is_near_the_request() {
 }
 
 #[test]
-fn dropping_a_typology_changes_nothing_before_its_first_episode() {
+fn dropping_a_typology_changes_nothing_before_its_first_order() {
     let scenario = common::load("surveillance");
     let without = marketsim::run::EventFilter::Drop(vec!["quote_stuffing".into()])
         .apply(scenario.clone())
@@ -688,14 +699,27 @@ fn dropping_a_typology_changes_nothing_before_its_first_episode() {
     assert_eq!(without.abuse.len(), scenario.abuse.len() - 1);
     let (sim, rec) = common::simulate(&scenario, 42);
     let (sim_w, rec_w) = common::simulate(&without, 42);
-    let first = sim
-        .ledger()
-        .episodes()
+    assert!(
+        sim.ledger()
+            .episodes()
+            .iter()
+            .any(|e| e.typology == Typology::QuoteStuffing),
+        "the day has quote stuffing"
+    );
+    // Stuffers also trade honestly all day: the first difference is their first order.
+    let stuffers: Vec<_> = sim
+        .seats()
         .iter()
-        .filter(|e| e.typology == Typology::QuoteStuffing)
-        .map(|e| e.start)
+        .filter(|s| s.family == "quote_stuffing")
+        .flat_map(|s| s.accounts.clone())
+        .collect();
+    let first = rec
+        .orders
+        .iter()
+        .filter(|o| stuffers.contains(&o.account_id))
+        .map(|o| o.time)
         .min()
-        .expect("the day has quote stuffing");
+        .expect("the stuffers trade");
     assert!(
         sim_w
             .ledger()
@@ -712,14 +736,11 @@ fn dropping_a_typology_changes_nothing_before_its_first_episode() {
     };
     let (a, b) = (before(&rec), before(&rec_w));
     assert!(
-        a.len() > 1000,
-        "{} events before the first episode",
+        a.len() > 100,
+        "{} events before the stuffers' first order",
         a.len()
     );
-    assert!(
-        a == b,
-        "the days differ before the first quote-stuffing episode"
-    );
+    assert!(a == b, "the days differ before the stuffers' first order");
     assert_ne!(rec.orders.len(), rec_w.orders.len());
 }
 
@@ -759,6 +780,9 @@ fn a_pump_moves_a_thin_small_cap_far_more_than_the_liquid_baseline() {
     let liquid = pump_effect_bps("surveillance");
     let thin = pump_effect_bps("surveillance_smallcap");
     println!("pump's own effect at its end: {liquid:.1} bps liquid, {thin:.1} bps small cap");
-    assert!(liquid.abs() < 10.0, "{liquid}");
-    assert!(thin > 15.0, "{thin}");
+    assert!(liquid.abs() < 20.0, "{liquid}");
+    assert!(
+        thin > 10.0 && thin > 2.0 * liquid.abs(),
+        "{thin} against {liquid}"
+    );
 }

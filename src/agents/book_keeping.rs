@@ -39,7 +39,7 @@ impl OpenOrders {
         qty: Qty,
     ) -> OrderId {
         let id = ctx.submit(side, kind, price, qty);
-        self.sent(id, side, kind, price, qty, 0, "");
+        self.sent(id, side, kind, price, qty, ctx.own_slot, "");
         id
     }
 

@@ -99,6 +99,15 @@ pub enum Report {
     },
 }
 
+impl Report {
+    /// The order the report is about.
+    pub fn id(&self) -> OrderId {
+        match *self {
+            Report::Filled { id, .. } | Report::Done { id, .. } | Report::Rejected { id, .. } => id,
+        }
+    }
+}
+
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum RequestKind {
     New,
@@ -154,6 +163,9 @@ pub struct AgentCtx<'a> {
     pub(crate) book: Option<&'a Book>,
     /// Set by [`AgentCtx::fail`]: the engine stops the run after this callback.
     pub(crate) failure: &'a mut Option<String>,
+    /// The slot [`AgentCtx::submit`] sends on: 0, except while a manipulator lets an honest habit
+    /// trade on one of its other accounts.
+    pub(crate) own_slot: u8,
 }
 
 /// A request and the slot of the account it goes out on.
@@ -161,7 +173,7 @@ pub type Outgoing = (u8, Request);
 
 impl AgentCtx<'_> {
     pub fn submit(&mut self, side: Side, kind: OrderKind, price: Price, qty: Qty) -> OrderId {
-        self.submit_via(0, side, kind, price, qty)
+        self.submit_via(self.own_slot, side, kind, price, qty)
     }
 
     /// Sends a new order on the account in `slot` (see [`AgentCtx::accounts`]).
@@ -283,6 +295,12 @@ impl AgentCtx<'_> {
     /// nothing. Only the first call counts.
     pub fn fail(&mut self, message: String) {
         self.failure.get_or_insert(message);
+    }
+
+    /// Takes back this callback's wake request: for an agent that runs several behaviours and
+    /// keeps their wake times itself.
+    pub(crate) fn take_wake(&mut self) -> Option<Nanos> {
+        self.wake.take()
     }
 
     /// Asks to be woken at `t` (replacing an earlier request made in this callback).

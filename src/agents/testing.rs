@@ -75,6 +75,7 @@ impl Harness {
             hype: 0.0,
             book: None,
             failure: &mut self.failure,
+            own_slot: 0,
         }
     }
 

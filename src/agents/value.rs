@@ -33,9 +33,8 @@ impl ValueAgent {
             .market
             .draw_size(&mut self.rng, p.size_median, p.size_sigma);
         let want = ctx.market.lots(base.0 as f64 * conviction);
-        let qty = self
-            .orders
-            .capped(side, want, p.max_position, ctx.market.lot_size);
+        let limit = position_limit(p.max_position, gap, p.full_position_gap);
+        let qty = self.orders.capped(side, want, limit, ctx.market.lot_size);
         if qty.is_zero() {
             return;
         }
@@ -93,6 +92,13 @@ impl ValueAgent {
             self.trade(Side::Sell, estimate, down, ctx);
         }
     }
+}
+
+/// The position limit at a mispricing of `gap`: `max_position` up to `full_gap`, then in
+/// proportion to the gap.
+fn position_limit(max_position: i64, gap: f64, full_gap: f64) -> i64 {
+    let scale = (gap.abs() / full_gap.max(1e-9)).clamp(1.0, 1e6);
+    (max_position as f64 * scale).min(i64::MAX as f64 / 4.0) as i64
 }
 
 impl Agent for ValueAgent {
@@ -178,14 +184,28 @@ mod tests {
 
     #[test]
     fn never_exceeds_its_position_limit() {
-        let mut h = Harness::new(110.0);
+        assert_eq!(
+            position_after_fills(101.0),
+            300,
+            "a 1 % gap: the plain limit"
+        );
+        // A 10 % gap (against the 100.01 ask) takes five times the capital of a 2 % one.
+        let far = position_after_fills(110.0);
+        assert_eq!(far, position_limit(300, 110.0 / 100.01 - 1.0, 0.02));
+        assert!((1450..=1500).contains(&far), "{far}");
+    }
+
+    /// The position a fundamentalist with a 300-share limit reaches when every order fills.
+    fn position_after_fills(value: f64) -> i64 {
+        let mut h = Harness::new(value);
         let params = ValueParams {
             max_position: 300,
             p_aggressive: 1.0,
+            observation_noise: 0.0,
             ..ValueParams::default()
         };
         let mut agent = ValueAgent::new(params, stream(3, Domain::Agent, 2));
-        for i in 0..50 {
+        for i in 0..200 {
             let mut ctx = h.ctx(Nanos::from_secs(i), quote(9_999, 10_001));
             agent.on_wake(&mut ctx);
             for r in h.take_requests() {
@@ -211,6 +231,6 @@ mod tests {
                 }
             }
         }
-        assert_eq!(agent.position(), 300);
+        agent.position()
     }
 }

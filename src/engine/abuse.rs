@@ -7,8 +7,10 @@ use std::collections::BTreeSet;
 use super::Seat;
 use super::build::{Seating, stream_id};
 use crate::agents::Agent;
+use crate::agents::noise::NoiseAgent;
 use crate::fraud::Typology;
 use crate::fraud::ahead::{Ahead, Tip};
+use crate::fraud::cover::Cover;
 use crate::fraud::lookalike::{self, Lookalike};
 use crate::fraud::manipulator::{Manipulator, Playbook, Schedule};
 use crate::fraud::matched::Matched;
@@ -16,7 +18,7 @@ use crate::fraud::quote_stuffing::QuoteStuffing;
 use crate::fraud::ramp::Ramp;
 use crate::fraud::spoofing::Spoofing;
 use crate::rng::{self, Domain, SimRng};
-use crate::scenario::{AbuseAmount, EventKind, Scenario};
+use crate::scenario::{AbuseAmount, AgentParams, EventKind, NoiseParams, Scenario};
 use crate::stress::flash_crash::SellProgram;
 use crate::types::{AccountId, Nanos, Side};
 
@@ -43,16 +45,25 @@ fn typical_length(t: Typology) -> Nanos {
     Nanos::from_secs(minutes * 60)
 }
 
-/// `n` times spread over `[from, to)`: one uniform draw in each of `n` equal slices.
-fn stratified(rng: &mut SimRng, n: u32, from: Nanos, to: Nanos) -> Vec<Nanos> {
+/// `n` times spread over `[from, to)`: one uniform draw in each of `n` equal slices, at least `gap`
+/// apart when the slices are that wide (so one actor's episodes do not run into each other and
+/// get skipped), uniform within the slice otherwise.
+fn stratified(rng: &mut SimRng, n: u32, from: Nanos, to: Nanos, gap: Nanos) -> Vec<Nanos> {
     let span = to.0.saturating_sub(from.0) as f64;
+    let width = span / n.max(1) as f64;
+    let room = if width > gap.0 as f64 {
+        width - gap.0 as f64
+    } else {
+        width
+    };
     (0..n)
-        .map(|k| {
-            let u = (k as f64 + rng::open01(rng)) / n as f64;
-            Nanos(from.0 + (u * span) as u64)
-        })
+        .map(|k| Nanos(from.0 + (k as f64 * width + rng::open01(rng) * room) as u64))
         .collect()
 }
+
+/// The longest a front-running episode lasts: the lead (up to 6 min), the client's program (up to
+/// 16), the hold (5) and the unwind (10), with a margin.
+const FRONT_RUN_SPAN: Nanos = Nanos::from_secs(40 * 60);
 
 pub(super) fn cast(
     scenario: &Scenario,
@@ -75,6 +86,7 @@ pub(super) fn cast(
         .collect();
     let warm_up = Nanos::from_secs(10 * 60).min(Nanos(length.0 / 10));
     let regular = seats.len();
+    let habit = honest_habit(scenario);
     let mut seen = [0usize; Typology::ALL.len()];
     for spec in &scenario.abuse {
         // `[[abuse]]` names only the library's typologies (a user's are played by user agents).
@@ -138,8 +150,8 @@ pub(super) fn cast(
                         .collect()
                 }
                 Typology::FrontRunning => {
-                    let clients =
-                        stratified(&mut rng, count, warm_up + Nanos::from_secs(600), last_start);
+                    let from = warm_up + Nanos::from_secs(600);
+                    let clients = stratified(&mut rng, count, from, last_start, FRONT_RUN_SPAN);
                     clients
                         .into_iter()
                         .enumerate()
@@ -179,7 +191,7 @@ pub(super) fn cast(
                         })
                         .collect()
                 }
-                _ => stratified(&mut rng, count, warm_up, last_start),
+                _ => stratified(&mut rng, count, warm_up, last_start, typical),
             };
             let schedule = match share {
                 None => Schedule::Fixed(starts),
@@ -201,7 +213,20 @@ pub(super) fn cast(
                 Typology::InsiderTrading => Box::new(Ahead::new(false, tips.clone())),
                 Typology::Custom(_) => continue,
             };
-            let agent = Manipulator::new(t, schedule, spec.difficulty, playbook, rng);
+            let habits = (0..t.accounts())
+                .map(|k| {
+                    let csid = stream_id(group + 2, actor * 8 + k as u32);
+                    NoiseAgent::new(habit.clone(), rng::stream(seed, Domain::Agent, csid))
+                })
+                .collect();
+            // Hidden owners often leave their links out of the register (undisclosed ownership,
+            // a nominee): entity_links then holds nothing, and episodes.parquet says so.
+            let mut disclosure = rng::stream(seed, Domain::Agent, stream_id(group + 3, actor));
+            let linked = t.accounts() > 1 || tips.iter().any(|tip| tip.victim.is_some());
+            let disclosed = !linked || rng::open01(&mut disclosure) >= spec.difficulty;
+            let agent = Manipulator::new(t, schedule, spec.difficulty, playbook, rng)
+                .with_cover(Cover::new(habits))
+                .with_links_disclosed(disclosed);
             let seat = seating.seat_with(
                 sid,
                 agent.family(),
@@ -209,12 +234,14 @@ pub(super) fn cast(
                 Vec::new(),
                 t.accounts(),
             );
-            for &extra in &seat.accounts[1..] {
-                links.push((seat.accounts[0], extra, "BENEFICIAL_OWNER"));
-            }
-            for tip in &tips {
-                if let Some(victim) = tip.victim {
-                    links.push((seat.accounts[0], victim, "COMMON_CONTROLLER"));
+            if disclosed {
+                for &extra in &seat.accounts[1..] {
+                    links.push((seat.accounts[0], extra, "BENEFICIAL_OWNER"));
+                }
+                for tip in &tips {
+                    if let Some(victim) = tip.victim {
+                        links.push((seat.accounts[0], victim, "COMMON_CONTROLLER"));
+                    }
                 }
             }
             seats.push(seat);
@@ -224,12 +251,26 @@ pub(super) fn cast(
     for (k, kind) in lookalike::Kind::ALL.into_iter().enumerate() {
         for j in 0..scenario.labels.lookalikes {
             let sid = stream_id(LOOKALIKE_STREAMS + k, j);
-            let agent = Lookalike::new(kind, rng::stream(seed, Domain::Agent, sid));
+            let agent = Lookalike::new(kind, rng::stream(seed, Domain::Agent, sid))
+                .with_calendar(news.iter().map(|&(at, _)| at).collect());
             seats.push(seating.seat(sid, agent.family(), &scenario.latency, Vec::new()));
             agents.push(Box::new(agent));
         }
     }
     link_honest(scenario, seed, &mut seats[..regular], links);
+}
+
+/// The habits a manipulator's accounts trade with when not abusing: the scenario's (first) noise
+/// traders', or the library defaults.
+fn honest_habit(scenario: &Scenario) -> NoiseParams {
+    scenario
+        .agents
+        .iter()
+        .find_map(|g| match &g.params {
+            AgentParams::Noise(p) => Some(p.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
 }
 
 /// Links pairs of honest accounts to one owner (a fund's several accounts, a family office) or to

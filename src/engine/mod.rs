@@ -368,6 +368,7 @@ impl Simulation {
             hype: if now < self.hype.0 { self.hype.1 } else { 0.0 },
             book: Some(self.exchange.book()),
             failure: &mut failure,
+            own_slot: 0,
         };
         let a = &mut self.agents[agent.0 as usize];
         match callback {

@@ -145,7 +145,7 @@ impl Playbook for Ahead {
                     t.flatten(ctx, exit);
                     return Step::Done;
                 }
-                let qty = Qty((self.chunk as u64).clamp(1, left as u64));
+                let qty = Qty(t.size(ctx, self.chunk).0.min(left as u64));
                 let slot = self.next_slot(ctx);
                 if t.join(ctx, slot, exit, tip.side.opposite(), qty).is_none() {
                     t.take(ctx, slot, exit, tip.side.opposite(), qty);

@@ -3,6 +3,7 @@
 //! prevalence it steers towards), labeling every order it sends, order book-keeping and clean-up —
 //! and a [`Playbook`] decides what each episode does.
 
+use super::cover::Cover;
 use super::{EpisodeId, Label, Push, Typology};
 use crate::agents::{Agent, AgentCtx, OpenOrders, OwnOrder, Report};
 use crate::rng::{self, SimRng};
@@ -67,6 +68,18 @@ impl Tools {
 
     pub fn coin(&mut self) -> bool {
         rng::coin(&mut self.rng)
+    }
+
+    /// True with probability `p`.
+    pub fn chance(&mut self, p: f64) -> bool {
+        rng::open01(&mut self.rng) < p
+    }
+
+    /// True with probability `difficulty`: where a hidden manipulator departs from the blatant
+    /// mechanics (a spoof left to fill, a leg sent later), rather than only scaling them.
+    pub fn hides(&mut self) -> bool {
+        let d = self.difficulty;
+        self.chance(d)
     }
 
     pub fn enter_phase(&mut self, ctx: &mut AgentCtx, phase: &'static str) {
@@ -148,6 +161,18 @@ impl Tools {
     }
 }
 
+/// The episode's params with `links_disclosed` added, so labels/ says when entity_links leaves the
+/// owner's links out.
+fn with_disclosure(params: &str, disclosed: bool) -> String {
+    match serde_json::from_str::<serde_json::Value>(params) {
+        Ok(serde_json::Value::Object(mut m)) => {
+            m.insert("links_disclosed".into(), disclosed.into());
+            serde_json::Value::Object(m).to_string()
+        }
+        _ => params.to_string(),
+    }
+}
+
 /// The own-side best price as the agent sees it.
 pub fn touch(ctx: &AgentCtx, side: Side) -> Option<Price> {
     match side {
@@ -187,6 +212,14 @@ pub struct Manipulator {
     playbook: Box<dyn Playbook>,
     tools: Tools,
     running: bool,
+    /// The accounts' honest trading between (and during) episodes.
+    cover: Cover,
+    /// When the episode side wants to act next.
+    episode_due: Option<Nanos>,
+    /// Wake-ups already asked of the engine and not yet delivered: one agent, two behaviours.
+    pending: Vec<Nanos>,
+    /// Whether the owner's links (own accounts, a front-run client) are in entity_links.
+    links_disclosed: bool,
 }
 
 impl Manipulator {
@@ -212,6 +245,43 @@ impl Manipulator {
                 sent: 0,
             },
             running: false,
+            cover: Cover::none(),
+            episode_due: None,
+            pending: Vec::new(),
+            links_disclosed: true,
+        }
+    }
+
+    /// Records whether the owner's links appear in entity_links; every episode's params say so.
+    pub fn with_links_disclosed(mut self, disclosed: bool) -> Self {
+        self.links_disclosed = disclosed;
+        self
+    }
+
+    /// Gives the accounts an honest life of their own (see [`Cover`]).
+    pub fn with_cover(mut self, cover: Cover) -> Self {
+        self.cover = cover;
+        self
+    }
+
+    /// Keeps the episode's wake request for itself.
+    fn keep_episode_wake(&mut self, ctx: &mut AgentCtx) {
+        if let Some(t) = ctx.take_wake() {
+            self.episode_due = Some(t);
+        }
+    }
+
+    /// Asks the engine for the earliest wake either side wants, unless one is already on its way.
+    fn request_wake(&mut self, ctx: &mut AgentCtx) {
+        let next = [self.episode_due, self.cover.next_due()]
+            .into_iter()
+            .flatten()
+            .min();
+        if let Some(t) = next
+            && !self.pending.contains(&t.max(ctx.now))
+        {
+            self.pending.push(t.max(ctx.now));
+            ctx.wake_at(t);
         }
     }
 
@@ -246,7 +316,8 @@ impl Manipulator {
                 self.retry(ctx, due)
             }
             Some(b) => {
-                let id = ctx.begin_episode(self.typology, b.push, self.tools.difficulty, b.params);
+                let params = with_disclosure(&b.params, self.links_disclosed);
+                let id = ctx.begin_episode(self.typology, b.push, self.tools.difficulty, params);
                 debug_assert_eq!(id, self.tools.episode);
                 for v in b.victims {
                     ctx.ledger.add_victim(id, v);
@@ -297,27 +368,42 @@ impl Agent for Manipulator {
 
     fn start(&mut self, ctx: &mut AgentCtx) {
         self.wake_for_next(ctx);
+        self.keep_episode_wake(ctx);
+        self.cover.start(ctx);
+        self.request_wake(ctx);
     }
 
     fn on_wake(&mut self, ctx: &mut AgentCtx) {
-        if self.running {
-            self.step(ctx);
-        } else {
-            self.try_begin(ctx);
+        let now = ctx.now;
+        self.pending.retain(|&t| t > now);
+        if self.episode_due.is_some_and(|t| t <= now) {
+            self.episode_due = None;
+            if self.running {
+                self.step(ctx);
+            } else {
+                self.try_begin(ctx);
+            }
+            self.keep_episode_wake(ctx);
         }
+        self.cover.wake(ctx);
+        self.request_wake(ctx);
     }
 
     fn on_report(&mut self, report: &Report, ctx: &mut AgentCtx) {
-        self.tools.orders.apply(report);
-        if let Report::Filled { id, qty, .. } = *report
-            && self.running
-        {
-            self.playbook.filled(&mut self.tools, id, qty, ctx);
+        if !self.cover.report(report, ctx) {
+            self.tools.orders.apply(report);
+            if let Report::Filled { id, qty, .. } = *report
+                && self.running
+            {
+                self.playbook.filled(&mut self.tools, id, qty, ctx);
+            }
+            self.keep_episode_wake(ctx);
         }
+        self.request_wake(ctx);
     }
 
     fn position(&self) -> i64 {
-        self.tools.orders.position()
+        self.tools.orders.position() + self.cover.position()
     }
 }
 
@@ -325,11 +411,13 @@ impl Agent for Manipulator {
 mod tests {
     use super::*;
     use crate::agents::Request;
+    use crate::agents::noise::NoiseAgent;
     use crate::agents::testing::{Harness, quote};
     use crate::fraud::matched::Matched;
     use crate::fraud::quote_stuffing::QuoteStuffing;
     use crate::fraud::spoofing::Spoofing;
     use crate::rng::{Domain, stream};
+    use crate::scenario::NoiseParams;
 
     fn manipulator(playbook: Box<dyn Playbook>, difficulty: f64) -> Manipulator {
         let schedule = Schedule::Fixed(vec![Nanos::from_secs(60)]);
@@ -374,6 +462,7 @@ mod tests {
     fn no_quote_no_episode_and_nothing_sent() {
         let mut h = Harness::new(100.0);
         let mut m = manipulator(Box::new(Spoofing::new(1)), 0.5);
+        m.start(&mut h.ctx(Nanos::ZERO, quote(9_999, 10_001)));
         let mut one_sided = quote(9_999, 10_001);
         one_sided.ask = None;
         m.on_wake(&mut h.ctx(Nanos::from_secs(60), one_sided));
@@ -384,9 +473,14 @@ mod tests {
 
     #[test]
     fn blatant_spoofs_are_bigger_and_nearer_than_hidden_ones() {
-        let spoof = |difficulty: f64| {
+        // (fake ÷ genuine size, ticks behind the touch) of one episode's first spoof.
+        let spoof = |difficulty: f64, seed: u64| {
             let mut h = Harness::new(100.0);
-            let mut m = manipulator(Box::new(Spoofing::new(1)), difficulty);
+            let schedule = Schedule::Fixed(vec![Nanos::from_secs(60)]);
+            let playbook = Box::new(Spoofing::new(1));
+            let rng = stream(seed, Domain::Agent, 0);
+            let mut m = Manipulator::new(Typology::Spoofing, schedule, difficulty, playbook, rng);
+            m.start(&mut h.ctx(Nanos::ZERO, quote(9_999, 10_001)));
             m.on_wake(&mut h.ctx(Nanos::from_secs(60), quote(9_999, 10_001)));
             let sent = news(&h.take_outgoing());
             let (genuine, fake) = (sent[0], sent[1]);
@@ -397,14 +491,19 @@ mod tests {
             };
             (fake.4 as f64 / genuine.4 as f64, behind)
         };
-        let (blatant_ratio, blatant_behind) = spoof(0.0);
-        let (hidden_ratio, hidden_behind) = spoof(1.0);
+        let blatant: Vec<_> = (0..20).map(|k| spoof(0.0, k)).collect();
+        let hidden: Vec<_> = (0..20).map(|k| spoof(1.0, k)).collect();
+        let mean = |v: &[(f64, i64)]| v.iter().map(|x| x.0).sum::<f64>() / v.len() as f64;
+        assert!(mean(&blatant) > 2.0 * mean(&hidden));
         assert!(
-            blatant_ratio > hidden_ratio,
-            "{blatant_ratio} vs {hidden_ratio}"
+            blatant.iter().all(|x| x.1 == 0),
+            "blatant spoofs sit at the touch"
         );
-        assert_eq!(blatant_behind, 0, "blatant spoofs sit at the touch");
-        assert!(hidden_behind >= 1, "hidden ones behind it");
+        let behind = hidden.iter().filter(|x| x.1 >= 1).count();
+        assert!(
+            (4..=16).contains(&behind),
+            "hidden ones behind it about half the time, at the touch otherwise: {behind}"
+        );
     }
 
     #[test]
@@ -420,6 +519,7 @@ mod tests {
             Box::new(Matched::wash()),
             rng,
         );
+        m.start(&mut h.ctx(Nanos::ZERO, quote(9_999, 10_000)));
         // A one-tick spread leaves no room: the owner waits.
         m.on_wake(&mut h.ctx(Nanos::from_secs(60), quote(9_999, 10_000)));
         assert!(news(&h.take_outgoing()).is_empty());
@@ -434,9 +534,69 @@ mod tests {
     }
 
     #[test]
+    fn the_cover_trades_unlabeled_between_episodes_and_keeps_its_own_fills() {
+        let mut h = Harness::new(100.0);
+        let habit = NoiseParams {
+            wake_interval: Nanos::from_secs(5),
+            p_market: 1.0,
+            p_cancel: 0.0,
+            ..NoiseParams::default()
+        };
+        let cover = Cover::new(vec![NoiseAgent::new(habit, stream(2, Domain::Agent, 9))]);
+        let mut m = manipulator(Box::new(Spoofing::new(1)), 0.0).with_cover(cover);
+        m.start(&mut h.ctx(Nanos::ZERO, quote(9_999, 10_001)));
+        let (mut honest, mut signed) = (0, 0i64);
+        let mut t = h.wake.expect("the cover wakes before the episode");
+        while t < Nanos::from_secs(60) {
+            m.on_wake(&mut h.ctx(t, quote(9_999, 10_001)));
+            let next = h.wake.expect("keeps waking");
+            for r in h.take_requests() {
+                let Request::New { id, side, qty, .. } = r else {
+                    continue;
+                };
+                assert_eq!(h.ledger.label_of(id), None, "honest orders are unlabeled");
+                let fill = Report::Filled {
+                    id,
+                    side,
+                    price: Price(10_000),
+                    qty,
+                    remaining: Qty(0),
+                };
+                m.on_report(&fill, &mut h.ctx(t, quote(9_999, 10_001)));
+                honest += 1;
+                signed += side.sign() * qty.0 as i64;
+            }
+            t = next;
+        }
+        assert!(honest >= 4, "{honest} honest orders in a minute");
+        assert!(h.ledger.episodes().is_empty());
+        assert_eq!(
+            m.tools.position(),
+            0,
+            "the episode's book-keeping is its own"
+        );
+        assert_eq!(m.position(), signed);
+        // The episode still starts on time.
+        m.on_wake(&mut h.ctx(Nanos::from_secs(60), quote(9_999, 10_001)));
+        assert_eq!(h.ledger.episodes().len(), 1);
+    }
+
+    #[test]
+    fn hidden_stuffing_uses_plain_limits_sized_like_anyone() {
+        let mut h = Harness::new(100.0);
+        let mut m = manipulator(Box::new(QuoteStuffing::new()), 1.0);
+        m.start(&mut h.ctx(Nanos::ZERO, quote(9_999, 10_001)));
+        m.on_wake(&mut h.ctx(Nanos::from_secs(60), quote(9_999, 10_001)));
+        let sent = news(&h.take_outgoing());
+        assert!(sent.iter().all(|o| o.2 == OrderKind::Limit));
+        assert!(sent.iter().any(|o| o.4 % 100 != 0), "not all round lots");
+    }
+
+    #[test]
     fn stuffing_orders_are_post_only_and_away_from_the_touch() {
         let mut h = Harness::new(100.0);
-        let mut m = manipulator(Box::new(QuoteStuffing::new()), 0.5);
+        let mut m = manipulator(Box::new(QuoteStuffing::new()), 0.0);
+        m.start(&mut h.ctx(Nanos::ZERO, quote(9_999, 10_001)));
         m.on_wake(&mut h.ctx(Nanos::from_secs(60), quote(9_999, 10_001)));
         let sent = news(&h.take_outgoing());
         assert!(sent.len() >= 30);

@@ -10,7 +10,7 @@ use super::Push;
 use super::manipulator::{Begin, Playbook, Step, Tools};
 use crate::agents::AgentCtx;
 use crate::rng;
-use crate::types::{Nanos, OrderKind, Price, Side};
+use crate::types::{Nanos, OrderId, OrderKind, Price, Qty, Side};
 
 pub struct Matched {
     /// `Some(side)`: painting the tape, printing towards that side's direction.
@@ -21,6 +21,9 @@ pub struct Matched {
     /// Share of wash trades done by one account with itself.
     self_share: f64,
     seller: u8,
+    /// A hidden wash's buy leg, sent a moment after its sell leg: (account slot, the sell leg it
+    /// is meant to take, price, shares).
+    late_leg: Option<(u8, OrderId, Price, Qty)>,
 }
 
 impl Matched {
@@ -31,6 +34,7 @@ impl Matched {
             polls_left: 0,
             self_share: 0.25,
             seller: 0,
+            late_leg: None,
         }
     }
 
@@ -38,6 +42,14 @@ impl Matched {
         Matched {
             paint: Some(Side::Buy),
             ..Matched::wash()
+        }
+    }
+
+    /// Seconds between trades, on average.
+    fn gap(&self, t: &Tools) -> f64 {
+        match self.paint {
+            None => t.lerp(20.0, 90.0),
+            Some(_) => t.lerp(5.0, 25.0),
         }
     }
 
@@ -77,6 +89,13 @@ impl Playbook for Matched {
     }
 
     fn step(&mut self, t: &mut Tools, ctx: &mut AgentCtx) -> Step {
+        let (_, buy_role) = self.roles();
+        if let Some((buyer, sell, price, qty)) = self.late_leg.take() {
+            if t.is_live(sell) {
+                t.send(ctx, buyer, buy_role, Side::Buy, OrderKind::Ioc, price, qty);
+            }
+            return Step::Wait(t.after(Nanos::from_secs_f64(self.gap(t))));
+        }
         // A leg someone else got to first is not left behind.
         t.cancel_all(ctx);
         if self.trades_left == 0 || self.polls_left == 0 {
@@ -120,7 +139,7 @@ impl Playbook for Matched {
         };
         let qty = t.size(ctx, median);
         let (sell_role, buy_role) = self.roles();
-        t.send(
+        let sell = t.send(
             ctx,
             self.seller,
             sell_role,
@@ -129,14 +148,16 @@ impl Playbook for Matched {
             price,
             qty,
         );
-        t.send(ctx, buyer, buy_role, Side::Buy, OrderKind::Ioc, price, qty);
         // Roles rotate so every account's own position keeps returning to zero.
         self.seller = buyer;
         self.trades_left -= 1;
-        let gap = match self.paint {
-            None => t.lerp(20.0, 90.0),
-            Some(_) => t.lerp(5.0, 25.0),
-        };
-        Step::Wait(t.after(Nanos::from_secs_f64(gap)))
+        if self.paint.is_none() && t.hides() {
+            // The two legs apart in time, as two unrelated orders would be (someone else may
+            // take the sell first).
+            self.late_leg = Some((buyer, sell, price, qty));
+            return Step::Wait(t.after(Nanos::from_secs_f64(t.lerp(0.1, 1.5))));
+        }
+        t.send(ctx, buyer, buy_role, Side::Buy, OrderKind::Ioc, price, qty);
+        Step::Wait(t.after(Nanos::from_secs_f64(self.gap(t))))
     }
 }

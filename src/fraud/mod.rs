@@ -9,6 +9,7 @@
 //! insider trading). `lookalike` holds the honest traders whose surface features resemble abuse.
 
 pub mod ahead;
+pub mod cover;
 mod labeling;
 mod ledger;
 pub mod lookalike;

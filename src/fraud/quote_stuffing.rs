@@ -75,8 +75,15 @@ impl Playbook for QuoteStuffing {
             return Step::Wait(Nanos::from_secs(1));
         };
         t.enter_phase(ctx, "burst");
-        // Far enough from the touch never to trade; post-only makes sure of it.
+        // Far enough from the touch never to trade; post-only makes sure of it, and a hidden
+        // stuffer trusts the distance instead, with plain limit orders sized like anyone's.
         let near = t.lerp(3.0, 6.0);
+        let hidden = t.hides();
+        let kind = if hidden {
+            OrderKind::Limit
+        } else {
+            OrderKind::PostOnly
+        };
         for _ in 0..self.orders_per_round {
             let away = near as i64 + rng::geometric(&mut t.rng, 4.0) as i64;
             let (side, price) = if t.coin() {
@@ -84,9 +91,13 @@ impl Playbook for QuoteStuffing {
             } else {
                 (Side::Sell, Price(ask.0 + away))
             };
-            let lots = 1 + rng::geometric(&mut t.rng, 1.0);
-            let qty = Qty(lots * 100 * ctx.market.lot_size);
-            t.send(ctx, 0, "stuff", side, OrderKind::PostOnly, price, qty);
+            let qty = if hidden {
+                t.size(ctx, 100.0)
+            } else {
+                let lots = 1 + rng::geometric(&mut t.rng, 1.0);
+                Qty(lots * 100 * ctx.market.lot_size)
+            };
+            t.send(ctx, 0, "stuff", side, kind, price, qty);
         }
         self.adding = false;
         Step::Wait(gap)

@@ -203,7 +203,7 @@ impl Playbook for Ramp {
                 // mixed in as the window closes.
                 let median = (signed as f64 / 4.0).max(100.0).min(t.lerp(1500.0, 400.0));
                 if t.coin() {
-                    let qty = Qty((median as u64).min(signed as u64).max(1));
+                    let qty = Qty(t.size(ctx, median).0.min(signed as u64));
                     t.take(ctx, 0, names.exit.1, self.side.opposite(), qty);
                 } else {
                     self.rest_at_touch(t, ctx, self.side.opposite(), names.exit.1, median);

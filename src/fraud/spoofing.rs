@@ -9,6 +9,7 @@ use serde_json::json;
 use super::Push;
 use super::manipulator::{Begin, Playbook, Step, Tools, touch};
 use crate::agents::AgentCtx;
+use crate::rng;
 use crate::types::{Nanos, OrderId, OrderKind, Price, Qty, Side};
 
 const LAYER_ROLES: [&str; 8] = [
@@ -84,24 +85,42 @@ impl Playbook for Spoofing {
                 let genuine = t.size(ctx, t.lerp(300.0, 150.0));
                 self.genuine = t.join(ctx, 0, "genuine", self.genuine_side, genuine);
                 // Blatant spoofs sit at the touch, ten times the genuine size; hidden ones a tick or
-                // two behind, at sizes a large honest order could have.
-                let behind = t.lerp(0.0, 1.5).round() as i64;
+                // two behind, at sizes a large honest order could have — though a hidden spoofer
+                // sometimes risks the touch, where a fake can fill. Blatant layers are evenly
+                // spaced; hidden ones irregularly.
+                let mut behind = t.lerp(0.0, 1.5).round() as i64;
+                if t.hides() && t.coin() {
+                    behind = 0;
+                }
                 let mult = match self.layers {
                     1 => t.lerp(10.0, 3.0),
                     _ => t.lerp(6.0, 2.0),
                 };
                 for k in 0..self.layers {
-                    let price = Price(far.0 - fake_side.sign() * (behind + k as i64));
+                    let price = Price(far.0 - fake_side.sign() * behind);
                     let qty = t.size(ctx, genuine.0 as f64 * mult);
                     let role = self.fake_role(k);
                     t.send(ctx, 0, role, fake_side, OrderKind::Limit, price, qty);
+                    behind += 1;
+                    if t.hides() {
+                        behind += rng::geometric(&mut t.rng, 1.0) as i64;
+                    }
                 }
                 self.stage = Stage::Pull;
                 Step::Wait(t.after(Nanos::from_secs_f64(t.lerp(2.0, 6.0))))
             }
             Stage::Pull => {
                 t.enter_phase(ctx, "cancel");
-                t.cancel_all(ctx);
+                // A blatant spoofer pulls everything at once; a hidden one leaves some fakes a
+                // while longer (they go at the next pull, or when the episode ends).
+                let fakes: Vec<OrderId> = t
+                    .orders
+                    .live()
+                    .filter(|o| Self::is_fake(o.role))
+                    .map(|o| o.id)
+                    .collect();
+                let keep: Vec<OrderId> = fakes.into_iter().filter(|_| t.hides()).collect();
+                t.cancel_where(ctx, |o| !keep.contains(&o.id));
                 self.cycles_left -= 1;
                 self.genuine_side = self.genuine_side.opposite();
                 if self.cycles_left == 0 {

@@ -71,6 +71,7 @@ family!(RawValue {
     size_median: f64,
     size_sigma: f64,
     max_position: i64,
+    full_position_gap: f64,
 });
 
 family!(RawMomentum {
@@ -304,6 +305,11 @@ fn value(s: &Scope, r: &RawValue) -> Result<AgentParams> {
         size_median: s.shares_f64(&r.size_median, "size_median", d.size_median)?,
         size_sigma: s.size_sigma(&r.size_sigma, d.size_sigma)?,
         max_position: s.shares(&r.max_position, "max_position", d.max_position)?,
+        full_position_gap: s.positive(
+            &r.full_position_gap,
+            "full_position_gap",
+            d.full_position_gap,
+        )?,
     }))
 }
 

@@ -81,7 +81,12 @@ pub struct ValueParams {
     pub p_aggressive: f64,
     pub size_median: f64,
     pub size_sigma: f64,
+    /// Position limit (shares) for mispricings up to `full_position_gap`.
     pub max_position: i64,
+    /// Beyond this relative mispricing the limit grows in proportion (twice the gap, twice the
+    /// limit): a fundamentalist sizes its risk to the expected profit, so a far-off price draws
+    /// more capital instead of finding every value trader pinned at a fixed limit.
+    pub full_position_gap: f64,
 }
 
 impl Default for ValueParams {
@@ -94,6 +99,7 @@ impl Default for ValueParams {
             size_median: 100.0,
             size_sigma: 0.5,
             max_position: 1000,
+            full_position_gap: 0.02,
         }
     }
 }
