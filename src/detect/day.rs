@@ -149,7 +149,7 @@ impl Day {
         if !run_dir.is_dir() {
             return Err(DetectError::NotARun {
                 path: run_dir.to_path_buf(),
-                what: "no such directory".into(),
+                what: "no such directory (or not a directory)".into(),
             });
         }
         if !run_dir.join(MANIFEST_FILE).is_file() {
