@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::detect::DetectError;
 use crate::facts::FactsError;
 use crate::output::{OutputError, ReadError};
 use crate::plot::{self, PlotError};
@@ -102,6 +103,19 @@ pub enum Command {
         #[arg(long, default_value_t = DEFAULT_MAX_EVENTS)]
         max_events: u64,
     },
+    /// Train an abuse detector on labeled runs and score it on runs held out by seed: ROC AUC per
+    /// typology and episode difficulty, the best single feature, and each feature group alone
+    Detect {
+        /// Training run directories (OUT/<scenario>/seed=<n>)
+        #[arg(long, num_args = 1.., required = true)]
+        train: Vec<PathBuf>,
+        /// Test run directories (other seeds)
+        #[arg(long, num_args = 1.., required = true)]
+        test: Vec<PathBuf>,
+        /// Also write the report as JSON to this file
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+    },
     /// Check a run directory before trusting it: every file the manifest lists is there, has its
     /// recorded sha256 and row count, and the Parquet files have the schema this version writes
     Verify {
@@ -166,6 +180,8 @@ pub enum CliError {
     Plot(#[from] PlotError),
     #[error("{0}")]
     Read(#[from] ReadError),
+    #[error("{0}")]
+    Detect(#[from] DetectError),
     #[error("{bad} of {total} scenario files are invalid")]
     Invalid { bad: usize, total: usize },
     #[error("{0}")]
@@ -181,7 +197,7 @@ impl CliError {
             CliError::Run(RunError::Budget(_)) | CliError::Run(RunError::Replay(_)) => 2,
             // Missing, unreadable, malformed, corrupted or foreign input files are the user's to
             // fix; only failures to write (and internal errors) are 1.
-            CliError::Read(_) | CliError::Plot(PlotError::Read(_)) => 2,
+            CliError::Read(_) | CliError::Plot(PlotError::Read(_)) | CliError::Detect(_) => 2,
             CliError::Plot(PlotError::Interrupted) => 130,
             CliError::Facts(e) => match e {
                 FactsError::Json { .. } => 1,
@@ -294,6 +310,7 @@ pub fn main() -> ExitCode {
                 .and_then(|_| Ok(crate::facts::export_lobster(&run, &out)?))
                 .map(|(m, o)| println!("wrote {}\n      {}", m.display(), o.display()))
         }
+        Command::Detect { train, test, json } => detect(&train, &test, json.as_deref()),
         Command::Sweep(args) => sweep(&args),
         Command::Scenarios { dir } => list(&dir),
     };
@@ -326,6 +343,20 @@ fn facts(target: &Path, reference: &[PathBuf], no_plots: bool) -> Result<(), Cli
             report.display()
         );
     }
+    Ok(())
+}
+
+/// The `detect` command: the table on stdout, the report as JSON if asked, the time on stderr.
+fn detect(train: &[PathBuf], test: &[PathBuf], json: Option<&Path>) -> Result<(), CliError> {
+    let started = std::time::Instant::now();
+    let report = crate::detect::evaluate(train, test, &crate::detect::Options::default())?;
+    print!("{}", report.text());
+    if let Some(path) = json {
+        let text = serde_json::to_string_pretty(&report).expect("reports serialise");
+        std::fs::write(path, text + "\n").map_err(|e| OutputError::io(path, "write", e))?;
+        println!("\nreport: {}", path.display());
+    }
+    eprintln!("detect: {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
 }
 

@@ -11,17 +11,12 @@
 //! block folds leak a little through autocorrelation: they flatter neither side, but read a block-fold
 //! AUC as slightly optimistic for the classifier.
 //!
-//! smartcore's forest votes but does not average probabilities, so the forest is grown as
-//! [`TREES`] one-tree forests with their own seeds, and a window's score is the share of trees
-//! voting "target" — exactly a random forest's vote share, with its bootstrap and feature sampling.
+//! The forest, the AUC and the imputation live in [`crate::learn`], shared with the abuse detector:
+//! [`TREES`] one-tree forests with their own seeds, a window's score the share voting "target".
 
+pub use crate::learn::roc_auc;
+use crate::learn::{SMARTCORE_VERSION, forest_scores, impute, median};
 use serde::{Deserialize, Serialize};
-use smartcore::ensemble::random_forest_classifier::{
-    RandomForestClassifier, RandomForestClassifierParameters,
-};
-use smartcore::linalg::basic::matrix::DenseMatrix;
-
-use super::observe::median;
 
 /// Trees of the forest.
 pub const TREES: u64 = 100;
@@ -118,6 +113,7 @@ pub fn discriminate(
             &train,
             &test,
             seed.wrapping_add(1000 * f as u64),
+            TREES,
         );
         for (&i, v) in test.iter().zip(&s) {
             scores[i] = *v;
@@ -154,8 +150,6 @@ pub fn discriminate(
     }
 }
 
-const SMARTCORE_VERSION: &str = "0.7";
-
 /// Fold of every window of every day, and the scheme in words.
 fn assign_folds(days: &[DayWindows]) -> (Vec<Vec<usize>>, String) {
     let count = |t: bool| days.iter().filter(|d| d.target == t).count();
@@ -187,103 +181,6 @@ fn assign_folds(days: &[DayWindows]) -> (Vec<Vec<usize>>, String) {
         );
     }
     (folds, format!("{k} folds: {}", describe.join("; ")))
-}
-
-/// Undefined values replaced by the feature's median over all windows (0 if it is never defined):
-/// neutral for the trees, and "undefined on one side only" still shows in the univariate table.
-fn impute(rows: &[&Vec<Option<f64>>], n_features: usize) -> Vec<Vec<f64>> {
-    let fill: Vec<f64> = (0..n_features)
-        .map(|j| {
-            let v: Vec<f64> = rows.iter().filter_map(|r| r[j]).collect();
-            median(&v).unwrap_or(0.0)
-        })
-        .collect();
-    rows.iter()
-        .map(|r| {
-            r.iter()
-                .zip(&fill)
-                .map(|(v, f)| v.filter(|x| x.is_finite()).unwrap_or(*f))
-                .collect()
-        })
-        .collect()
-}
-
-/// Vote share for "target" of each test row, from a forest trained on the train rows. Empty if the
-/// training rows hold only one class (nothing to learn), NaN-free otherwise.
-fn forest_scores(
-    x: &[Vec<f64>],
-    labels: &[bool],
-    train: &[usize],
-    test: &[usize],
-    seed: u64,
-) -> Vec<f64> {
-    let classes = |idx: &[usize]| {
-        (
-            idx.iter().any(|&i| labels[i]),
-            idx.iter().any(|&i| !labels[i]),
-        )
-    };
-    if test.is_empty() || classes(train) != (true, true) {
-        return Vec::new();
-    }
-    let matrix = |idx: &[usize]| {
-        let rows: Vec<Vec<f64>> = idx.iter().map(|&i| x[i].clone()).collect();
-        DenseMatrix::from_2d_vec(&rows)
-    };
-    let (Ok(xt), Ok(xs)) = (matrix(train), matrix(test)) else {
-        return Vec::new();
-    };
-    let y: Vec<u32> = train.iter().map(|&i| u32::from(labels[i])).collect();
-    let mut votes = vec![0u32; test.len()];
-    let mut grown = 0u32;
-    for t in 0..TREES {
-        let params = RandomForestClassifierParameters::default()
-            .with_n_trees(1)
-            .with_seed(seed.wrapping_mul(1_000_003).wrapping_add(t));
-        let Ok(tree) = RandomForestClassifier::fit(&xt, &y, params) else {
-            continue;
-        };
-        let Ok(p) = tree.predict(&xs) else {
-            continue;
-        };
-        for (v, c) in votes.iter_mut().zip(p) {
-            *v += c;
-        }
-        grown += 1;
-    }
-    if grown == 0 {
-        return Vec::new();
-    }
-    votes
-        .into_iter()
-        .map(|v| f64::from(v) / f64::from(grown))
-        .collect()
-}
-
-/// ROC AUC: the probability that a random positive scores above a random negative, ties counting
-/// half (Mann–Whitney U ÷ n₁n₀, with average ranks). `None` without both classes.
-pub fn roc_auc(scores: &[f64], positive: &[bool]) -> Option<f64> {
-    let n1 = positive.iter().filter(|p| **p).count();
-    let n0 = positive.len() - n1;
-    if n1 == 0 || n0 == 0 || scores.len() != positive.len() {
-        return None;
-    }
-    let mut order: Vec<usize> = (0..scores.len()).collect();
-    order.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]));
-    let mut rank_sum = 0.0;
-    let mut i = 0;
-    while i < order.len() {
-        let mut j = i;
-        while j + 1 < order.len() && scores[order[j + 1]] == scores[order[i]] {
-            j += 1;
-        }
-        // Ranks i+1 ..= j+1 share their average.
-        let avg = (i + j) as f64 / 2.0 + 1.0;
-        rank_sum += avg * order[i..=j].iter().filter(|&&k| positive[k]).count() as f64;
-        i = j + 1;
-    }
-    let (n1, n0) = (n1 as f64, n0 as f64);
-    Some((rank_sum - n1 * (n1 + 1.0) / 2.0) / (n1 * n0))
 }
 
 /// Each feature's univariate AUC and the two sides' medians, most separating first (ties by name,

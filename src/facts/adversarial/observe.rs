@@ -298,28 +298,7 @@ fn fates(events: &[TouchEvent]) -> Vec<OrderFate> {
     fates
 }
 
-/// Median (mean of the two middle values for an even count); `None` if empty.
-pub fn median(x: &[f64]) -> Option<f64> {
-    quantile(x, 0.5)
-}
-
-/// Quantile with linear interpolation between order statistics (numpy's default); `None` if empty
-/// or if any value is NaN.
-pub fn quantile(x: &[f64], q: f64) -> Option<f64> {
-    if x.is_empty() || x.iter().any(|v| v.is_nan()) {
-        return None;
-    }
-    let mut v = x.to_vec();
-    v.sort_by(f64::total_cmp);
-    Some(sorted_quantile(&v, q))
-}
-
-/// [`quantile`] of an already sorted, non-empty slice.
-pub fn sorted_quantile(v: &[f64], q: f64) -> f64 {
-    let pos = q.clamp(0.0, 1.0) * (v.len() - 1) as f64;
-    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
-    v[lo] + (v[hi] - v[lo]) * (pos - lo as f64)
-}
+pub use crate::learn::{median, quantile, sorted_quantile};
 
 /// `log10` of a duration in seconds, floored at [`MIN_DURATION_NS`].
 pub fn log10_seconds(ns: i64) -> f64 {
