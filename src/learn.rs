@@ -8,10 +8,13 @@
 //! forests with their own seeds, and a row's score is the share of trees voting "positive" —
 //! exactly a random forest's vote share, with its bootstrap and feature sampling.
 
+use rand::RngExt;
 use smartcore::ensemble::random_forest_classifier::{
     RandomForestClassifier, RandomForestClassifierParameters,
 };
 use smartcore::linalg::basic::matrix::DenseMatrix;
+
+use crate::rng::{self, Domain};
 
 /// The smartcore release the forest comes from (reports name it).
 pub const SMARTCORE_VERSION: &str = "0.7";
@@ -77,29 +80,81 @@ pub fn forest_scores(
     seed: u64,
     trees: u64,
 ) -> Vec<f64> {
-    let classes = |idx: &[usize]| {
-        (
-            idx.iter().any(|&i| labels[i]),
-            idx.iter().any(|&i| !labels[i]),
-        )
-    };
-    if test.is_empty() || classes(train) != (true, true) {
+    grow(x, labels, train, test, trees, |t| {
+        (train.to_vec(), seed.wrapping_mul(1_000_003).wrapping_add(t))
+    })
+}
+
+/// Like [`forest_scores`], but each tree learns from all the positive training rows and its own
+/// seeded sample of `ratio` times as many negatives — a balanced random forest (Chen, Liaw and
+/// Breiman 2004). When positives are a fraction of a percent of the rows, plain trees vote
+/// "negative" almost everywhere, scores tie, and a real signal reads as AUC 0.5.
+pub fn balanced_forest_scores(
+    x: &[Vec<f64>],
+    labels: &[bool],
+    train: &[usize],
+    test: &[usize],
+    seed: u64,
+    trees: u64,
+    ratio: usize,
+) -> Vec<f64> {
+    let (pos, neg): (Vec<usize>, Vec<usize>) = train.iter().partition(|&&i| labels[i]);
+    let take = (pos.len() * ratio.max(1)).min(neg.len());
+    grow(x, labels, train, test, trees, |t| {
+        let tree_seed = seed.wrapping_mul(1_000_003).wrapping_add(t);
+        let mut rows = seeded_sample(neg.clone(), take, tree_seed, 17);
+        rows.extend(&pos);
+        rows.sort_unstable();
+        (rows, tree_seed)
+    })
+}
+
+/// `cap` of the indices, a seeded sample (all of them if there are no more), in increasing order.
+pub fn seeded_sample(mut idx: Vec<usize>, cap: usize, seed: u64, stream: u64) -> Vec<usize> {
+    if idx.len() > cap {
+        let mut r = rng::stream(seed, Domain::Validation, stream);
+        for i in 0..cap {
+            let j = r.random_range(i..idx.len());
+            idx.swap(i, j);
+        }
+        idx.truncate(cap);
+        idx.sort_unstable();
+    }
+    idx
+}
+
+/// Grows `trees` one-tree forests, tree `t` on the rows and seed `rows_of(t)` gives, and returns
+/// each test row's share of "positive" votes (empty when nothing can be learned or scored).
+fn grow(
+    x: &[Vec<f64>],
+    labels: &[bool],
+    train: &[usize],
+    test: &[usize],
+    trees: u64,
+    mut rows_of: impl FnMut(u64) -> (Vec<usize>, u64),
+) -> Vec<f64> {
+    let both = train.iter().any(|&i| labels[i]) && train.iter().any(|&i| !labels[i]);
+    if test.is_empty() || !both {
         return Vec::new();
     }
     let matrix = |idx: &[usize]| {
         let rows: Vec<Vec<f64>> = idx.iter().map(|&i| x[i].clone()).collect();
         DenseMatrix::from_2d_vec(&rows)
     };
-    let (Ok(xt), Ok(xs)) = (matrix(train), matrix(test)) else {
+    let Ok(xs) = matrix(test) else {
         return Vec::new();
     };
-    let y: Vec<u32> = train.iter().map(|&i| u32::from(labels[i])).collect();
     let mut votes = vec![0u32; test.len()];
     let mut grown = 0u32;
     for t in 0..trees {
+        let (rows, tree_seed) = rows_of(t);
+        let Ok(xt) = matrix(&rows) else {
+            continue;
+        };
+        let y: Vec<u32> = rows.iter().map(|&i| u32::from(labels[i])).collect();
         let params = RandomForestClassifierParameters::default()
             .with_n_trees(1)
-            .with_seed(seed.wrapping_mul(1_000_003).wrapping_add(t));
+            .with_seed(tree_seed);
         let Ok(tree) = RandomForestClassifier::fit(&xt, &y, params) else {
             continue;
         };

@@ -67,7 +67,7 @@ pub const FEATURES: [(&str, Group); 50] = {
         ("active_share", Activity),
         ("first_active", Activity),
         ("last_active", Activity),
-        ("time_of_day", Activity),
+        ("time_of_day", Behaviour),
         ("limit_share", OrderType),
         ("market_share", OrderType),
         ("ioc_share", OrderType),

@@ -18,7 +18,6 @@ pub mod report;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use rand::RngExt;
 use rayon::prelude::*;
 
 pub use day::Day;
@@ -26,8 +25,9 @@ pub use error::DetectError;
 pub use features::{FEATURES, Group, WINDOW_NS, Window};
 pub use report::{DifficultyResult, Report, TypologyResult};
 
-use crate::learn::{SMARTCORE_VERSION, fill_row, forest_scores, medians, roc_auc};
-use crate::rng::{self, Domain};
+use crate::learn::{
+    SMARTCORE_VERSION, balanced_forest_scores, fill_row, medians, roc_auc, seeded_sample,
+};
 
 /// How the detector is trained.
 #[derive(Clone, Debug, PartialEq)]
@@ -42,6 +42,9 @@ pub struct Options {
     /// Honest test windows scored (a seeded sample when there are more): enough that the AUC's
     /// sampling error is far below the differences the report is read for.
     pub test_negatives: usize,
+    /// Each tree learns from every positive window and this many times as many honest ones, drawn
+    /// afresh per tree (a balanced forest: abuse is a fraction of a percent of the windows).
+    pub balance: usize,
 }
 
 impl Default for Options {
@@ -52,6 +55,7 @@ impl Default for Options {
             group_trees: 30,
             train_negatives: 20_000,
             test_negatives: 20_000,
+            balance: 4,
         }
     }
 }
@@ -107,20 +111,6 @@ pub fn evaluate(
     Ok(report)
 }
 
-/// `cap` of the indices, a seeded sample (all of them if there are no more), in increasing order.
-fn sample(mut idx: Vec<usize>, cap: usize, seed: u64, stream: u64) -> Vec<usize> {
-    if idx.len() > cap {
-        let mut r = rng::stream(seed, Domain::Validation, stream);
-        for i in 0..cap {
-            let j = r.random_range(i..idx.len());
-            idx.swap(i, j);
-        }
-        idx.truncate(cap);
-        idx.sort_unstable();
-    }
-    idx
-}
-
 /// Hundredths of a difficulty, the key its windows are grouped by.
 fn bucket(d: Option<f64>) -> Option<i64> {
     d.map(|d| (d * 100.0).round() as i64)
@@ -135,13 +125,13 @@ pub fn evaluate_windows(train: &WindowSet, test: &WindowSet, opts: &Options) -> 
             .collect()
     };
     let (train_honest, test_honest) = (honest(train), honest(test));
-    let train_neg = sample(
+    let train_neg = seeded_sample(
         train_honest.clone(),
         opts.train_negatives,
         opts.seed,
         16_001,
     );
-    let test_neg = sample(test_honest.clone(), opts.test_negatives, opts.seed, 16_002);
+    let test_neg = seeded_sample(test_honest.clone(), opts.test_negatives, opts.seed, 16_002);
     let train_abusive: Vec<usize> = (0..train.rows.len())
         .filter(|&i| !train.rows[i].is_honest())
         .collect();
@@ -196,12 +186,27 @@ pub fn evaluate_windows(train: &WindowSet, test: &WindowSet, opts: &Options) -> 
             let train_idx: Vec<usize> = (0..n_train).filter(|&i| keep(i)).collect();
             let test_idx: Vec<usize> = (n_train..used.len()).filter(|&i| keep(i)).collect();
             let seed = opts.seed.wrapping_add(7919 * k as u64);
-            let full = forest_scores(&x, &labels, &train_idx, &test_idx, seed, opts.trees);
+            let full = balanced_forest_scores(
+                &x,
+                &labels,
+                &train_idx,
+                &test_idx,
+                seed,
+                opts.trees,
+                opts.balance,
+            );
             let by_group: Vec<(Group, Vec<f64>)> = groups
                 .iter()
                 .map(|(g, gx)| {
-                    let s =
-                        forest_scores(gx, &labels, &train_idx, &test_idx, seed, opts.group_trees);
+                    let s = balanced_forest_scores(
+                        gx,
+                        &labels,
+                        &train_idx,
+                        &test_idx,
+                        seed,
+                        opts.group_trees,
+                        opts.balance,
+                    );
                     (*g, s)
                 })
                 .collect();
@@ -295,6 +300,7 @@ pub fn evaluate_windows(train: &WindowSet, test: &WindowSet, opts: &Options) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rng::{self, Domain};
 
     /// `n` windows of one day: feature 0 is Gaussian around `shift`, the rest pure noise; each
     /// labeled `typology` at `difficulty` when given.
@@ -402,11 +408,11 @@ mod tests {
 
     #[test]
     fn sampling_is_seeded_sorted_and_capped() {
-        let s = sample((0..100).collect(), 10, 3, 1);
+        let s = seeded_sample((0..100).collect(), 10, 3, 1);
         assert_eq!(s.len(), 10);
         assert!(s.windows(2).all(|w| w[0] < w[1]));
-        assert_eq!(s, sample((0..100).collect(), 10, 3, 1));
-        assert_ne!(s, sample((0..100).collect(), 10, 4, 1));
-        assert_eq!(sample(vec![1, 2], 10, 3, 1), [1, 2]);
+        assert_eq!(s, seeded_sample((0..100).collect(), 10, 3, 1));
+        assert_ne!(s, seeded_sample((0..100).collect(), 10, 4, 1));
+        assert_eq!(seeded_sample(vec![1, 2], 10, 3, 1), [1, 2]);
     }
 }

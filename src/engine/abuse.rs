@@ -86,7 +86,6 @@ pub(super) fn cast(
         .collect();
     let warm_up = Nanos::from_secs(10 * 60).min(Nanos(length.0 / 10));
     let regular = seats.len();
-    let habit = honest_habit(scenario);
     let mut seen = [0usize; Typology::ALL.len()];
     for spec in &scenario.abuse {
         // `[[abuse]]` names only the library's typologies (a user's are played by user agents).
@@ -213,10 +212,12 @@ pub(super) fn cast(
                 Typology::InsiderTrading => Box::new(Ahead::new(false, tips.clone())),
                 Typology::Custom(_) => continue,
             };
-            let habits = (0..t.accounts())
+            let habit = honest_habit(scenario);
+            let habits: Vec<Box<dyn Agent>> = (0..t.accounts())
                 .map(|k| {
                     let csid = stream_id(group + 2, actor * 8 + k as u32);
-                    NoiseAgent::new(habit.clone(), rng::stream(seed, Domain::Agent, csid))
+                    let rng = rng::stream(seed, Domain::Agent, csid);
+                    Box::new(NoiseAgent::new(habit.clone(), rng)) as Box<dyn Agent>
                 })
                 .collect();
             // Hidden owners often leave their links out of the register (undisclosed ownership,
@@ -225,7 +226,7 @@ pub(super) fn cast(
             let linked = t.accounts() > 1 || tips.iter().any(|tip| tip.victim.is_some());
             let disclosed = !linked || rng::open01(&mut disclosure) >= spec.difficulty;
             let agent = Manipulator::new(t, schedule, spec.difficulty, playbook, rng)
-                .with_cover(Cover::new(habits))
+                .with_cover(Cover::new(habits), (habit.size_median, habit.size_sigma))
                 .with_links_disclosed(disclosed);
             let seat = seating.seat_with(
                 sid,
@@ -261,7 +262,9 @@ pub(super) fn cast(
 }
 
 /// The habits a manipulator's accounts trade with when not abusing: the scenario's (first) noise
-/// traders', or the library defaults.
+/// traders', or the library defaults. Measured against trend-follower habits for ramps and
+/// fundamentalist habits for traders ahead of information, the noise habit hides an account better:
+/// it is the population's majority, and a detector sees a momentum-like account among few.
 fn honest_habit(scenario: &Scenario) -> NoiseParams {
     scenario
         .agents

@@ -349,7 +349,8 @@ pub fn try_build_with(
                 news_seen += 1;
                 for (a, (agent, seat)) in agents.iter().zip(&seats).enumerate() {
                     if agent.reads_news() {
-                        let heard = e.at + seat.news_delays[k] + seat.market_data.base;
+                        let delay = seat.news_delays.get(k).copied().unwrap_or(Nanos::ZERO);
+                        let heard = e.at + delay + seat.market_data.base;
                         queue.push(heard, Event::News(AgentId(a as u32)));
                     }
                 }

@@ -8,7 +8,6 @@
 
 use std::collections::BTreeMap;
 
-use crate::agents::noise::NoiseAgent;
 use crate::agents::{Agent, AgentCtx, Report, Request};
 use crate::types::{Nanos, OrderId};
 
@@ -20,14 +19,14 @@ pub struct Cover {
 }
 
 struct Habit {
-    agent: NoiseAgent,
+    agent: Box<dyn Agent>,
     slot: u8,
     due: Option<Nanos>,
 }
 
 impl Cover {
     /// `agents[k]` trades on account slot `k`.
-    pub fn new(agents: Vec<NoiseAgent>) -> Self {
+    pub fn new(agents: Vec<Box<dyn Agent>>) -> Self {
         let habits = agents
             .into_iter()
             .enumerate()
@@ -86,16 +85,11 @@ impl Cover {
     }
 
     /// Runs one habit on its own slot, keeping its wake request and the orders it sent.
-    fn run(
-        &mut self,
-        k: usize,
-        ctx: &mut AgentCtx,
-        f: impl FnOnce(&mut NoiseAgent, &mut AgentCtx),
-    ) {
+    fn run(&mut self, k: usize, ctx: &mut AgentCtx, f: impl FnOnce(&mut dyn Agent, &mut AgentCtx)) {
         let h = &mut self.habits[k];
         let (slot, before) = (ctx.own_slot, ctx.requests.len());
         ctx.own_slot = h.slot;
-        f(&mut h.agent, ctx);
+        f(h.agent.as_mut(), ctx);
         ctx.own_slot = slot;
         if let Some(t) = ctx.take_wake() {
             h.due = Some(t);

@@ -48,7 +48,13 @@ pub struct Tools {
     pub orders: OpenOrders,
     /// Orders sent in all episodes so far.
     pub sent: u64,
+    /// The honest habit's order sizes, (median, sigma of the log), when the accounts have one.
+    pub habit_size: Option<(f64, f64)>,
 }
+
+/// How far a fully hidden manipulator's sizes move toward its honest habit's (in log space): most
+/// of the way, so a spoof is still somewhat larger than the genuine order it covers.
+const HABIT_PULL: f64 = 0.8;
 
 impl Tools {
     /// Interpolates from the blatant value (difficulty 0) to the hidden one (difficulty 1).
@@ -56,9 +62,19 @@ impl Tools {
         blatant + (hidden - blatant) * self.difficulty
     }
 
-    /// An order size around `median` shares, lognormal like honest sizes.
+    /// An order size around `median` shares, lognormal like honest sizes. The more hidden the
+    /// manipulator, the nearer the draw comes to its accounts' honest habit (median and spread in
+    /// log space), so its sizes over the day do not stand out from that habit's.
     pub fn size(&mut self, ctx: &AgentCtx, median: f64) -> Qty {
-        ctx.market.draw_size(&mut self.rng, median.max(1.0), 0.4)
+        let (median, sigma) = match self.habit_size {
+            Some((habit_median, habit_sigma)) => {
+                let w = HABIT_PULL * self.difficulty;
+                let log = median.max(1.0).ln() * (1.0 - w) + habit_median.max(1.0).ln() * w;
+                (log.exp(), 0.4 * (1.0 - w) + habit_sigma * w)
+            }
+            None => (median.max(1.0), 0.4),
+        };
+        ctx.market.draw_size(&mut self.rng, median, sigma)
     }
 
     /// A duration around `mean`, exponentially distributed so timings do not form a grid.
@@ -243,6 +259,7 @@ impl Manipulator {
                 candidate: 0,
                 orders: OpenOrders::default(),
                 sent: 0,
+                habit_size: None,
             },
             running: false,
             cover: Cover::none(),
@@ -258,9 +275,11 @@ impl Manipulator {
         self
     }
 
-    /// Gives the accounts an honest life of their own (see [`Cover`]).
-    pub fn with_cover(mut self, cover: Cover) -> Self {
+    /// Gives the accounts an honest life of their own (see [`Cover`]), whose order sizes —
+    /// (median, sigma of the log) — hidden episodes borrow.
+    pub fn with_cover(mut self, cover: Cover, sizes: (f64, f64)) -> Self {
         self.cover = cover;
+        self.tools.habit_size = Some(sizes);
         self
     }
 
@@ -542,8 +561,11 @@ mod tests {
             p_cancel: 0.0,
             ..NoiseParams::default()
         };
-        let cover = Cover::new(vec![NoiseAgent::new(habit, stream(2, Domain::Agent, 9))]);
-        let mut m = manipulator(Box::new(Spoofing::new(1)), 0.0).with_cover(cover);
+        let cover = Cover::new(vec![Box::new(NoiseAgent::new(
+            habit,
+            stream(2, Domain::Agent, 9),
+        ))]);
+        let mut m = manipulator(Box::new(Spoofing::new(1)), 0.0).with_cover(cover, (100.0, 0.5));
         m.start(&mut h.ctx(Nanos::ZERO, quote(9_999, 10_001)));
         let (mut honest, mut signed) = (0, 0i64);
         let mut t = h.wake.expect("the cover wakes before the episode");
