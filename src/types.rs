@@ -130,6 +130,13 @@ pub enum Side {
 }
 
 impl Side {
+    /// The side written as [`Side::as_str`] writes it (`BUY`, `SELL`).
+    pub fn parse(s: &str) -> Option<Side> {
+        [Side::Buy, Side::Sell]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+
     pub fn opposite(self) -> Side {
         match self {
             Side::Buy => Side::Sell,

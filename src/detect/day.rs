@@ -117,21 +117,6 @@ const REQUIRED: [(&str, &str, &str); 8] = [
     ),
 ];
 
-fn side(s: &str) -> Option<Side> {
-    match s {
-        "BUY" => Some(Side::Buy),
-        "SELL" => Some(Side::Sell),
-        _ => None,
-    }
-}
-
-fn event_type(s: &str) -> Option<OrderEventType> {
-    use OrderEventType::*;
-    [New, Modify, Cancel, Fill, Expire, Reject]
-        .into_iter()
-        .find(|e| e.as_str() == s)
-}
-
 fn ticks(price: Option<f64>, tick: f64) -> Option<i64> {
     price
         .filter(|p| p.is_finite())
@@ -185,8 +170,8 @@ impl Day {
                 let ts = b.timestamps("timestamp")?;
                 let ids = b.u64s("order_id")?;
                 let acc = b.u64s("account_id")?;
-                let events = b.decode("event_type", event_type)?;
-                let sides = b.decode("side", side)?;
+                let events = b.decode("event_type", OrderEventType::parse)?;
+                let sides = b.decode("side", Side::parse)?;
                 let kinds = b.decode("order_type", OrderKind::parse)?;
                 let prices = b.i64s("price_ticks")?;
                 let qty = b.u64s("qty")?;
@@ -213,7 +198,7 @@ impl Day {
                 let ts = b.timestamps("timestamp")?;
                 let price = b.i64s("price_ticks")?;
                 let qty = b.u64s("qty")?;
-                let aggr = b.decode("aggressor_side", side)?;
+                let aggr = b.decode("aggressor_side", Side::parse)?;
                 let buyer = b.u64s("buy_account_id")?;
                 let seller = b.u64s("sell_account_id")?;
                 for i in 0..b.len() {

@@ -50,21 +50,6 @@ fn market_file(info: &RunInfo, name: &str) -> std::path::PathBuf {
     info.dir.join(MARKET_DIR).join(name)
 }
 
-fn side(s: &str) -> Option<Side> {
-    match s {
-        "BUY" => Some(Side::Buy),
-        "SELL" => Some(Side::Sell),
-        _ => None,
-    }
-}
-
-fn event_type(s: &str) -> Option<OrderEventType> {
-    use OrderEventType::*;
-    [New, Modify, Cancel, Fill, Expire, Reject]
-        .into_iter()
-        .find(|e| e.as_str() == s)
-}
-
 /// Streams the run's order events (and its halts, merged in by time: a halt follows every order
 /// event stamped at or before it) through a [`Replay`], handing each book message to `sink`. Two
 /// passes: the first only learns the true resting price of orders whose NEW row records another one
@@ -88,8 +73,8 @@ fn replay_pass(
     for_each_batch(&path, |b| -> Result<(), FactsError> {
         let ts = b.timestamps("timestamp")?;
         let ids = b.u64s("order_id")?;
-        let events = b.decode("event_type", event_type)?;
-        let sides = b.decode("side", side)?;
+        let events = b.decode("event_type", OrderEventType::parse)?;
+        let sides = b.decode("side", Side::parse)?;
         let kinds = b.decode("order_type", OrderKind::parse)?;
         let prices = b.i64s("price_ticks")?;
         let qty = b.u64s("qty")?;
@@ -214,7 +199,7 @@ fn read_trades(info: &RunInfo) -> Result<Vec<Execution>, FactsError> {
         let ts = b.timestamps("timestamp")?;
         let price = b.i64s("price_ticks")?;
         let qty = b.u64s("qty")?;
-        let aggressor = b.decode("aggressor_side", side)?;
+        let aggressor = b.decode("aggressor_side", Side::parse)?;
         for (i, taker) in aggressor.iter().enumerate() {
             out.push(Execution {
                 time: info.clock_ns(ts[i]),

@@ -15,6 +15,14 @@ pub enum OrderEventType {
 }
 
 impl OrderEventType {
+    /// The event type written as [`OrderEventType::as_str`] writes it.
+    pub fn parse(s: &str) -> Option<OrderEventType> {
+        use OrderEventType::*;
+        [New, Modify, Cancel, Fill, Expire, Reject]
+            .into_iter()
+            .find(|e| e.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             OrderEventType::New => "NEW",

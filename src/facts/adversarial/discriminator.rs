@@ -255,16 +255,6 @@ mod tests {
     const NAMES: [&str; 3] = ["signal", "noise_a", "noise_b"];
 
     #[test]
-    fn auc_counts_ties_as_half() {
-        assert_eq!(
-            roc_auc(&[0.1, 0.4, 0.35, 0.8], &[false, false, true, true]),
-            Some(0.75)
-        );
-        assert_eq!(roc_auc(&[1.0, 1.0], &[true, false]), Some(0.5));
-        assert_eq!(roc_auc(&[1.0], &[true]), None);
-    }
-
-    #[test]
     fn windows_of_one_distribution_are_not_told_apart() {
         let days = [
             day("sim", true, 78, 0.0, 1),
