@@ -690,6 +690,22 @@ fn achieved_prevalence_is_near_the_request() {
 }
 
 #[test]
+fn lookalike_share_sets_the_lookalikes_share_of_honest_accounts() {
+    let mut scenario = common::load("surveillance");
+    scenario.labels.lookalike_share = Some(0.2);
+    let sim = marketsim::engine::build(&scenario, 1);
+    let families: Vec<&str> = sim.seats().iter().map(|s| s.family).collect();
+    let kinds = marketsim::fraud::lookalike::Kind::ALL.map(|k| k.family());
+    let lookalikes = families.iter().filter(|f| kinds.contains(f)).count() as f64;
+    let honest: u32 = scenario.agents.iter().map(|g| g.count).sum();
+    let share = lookalikes / (lookalikes + f64::from(honest));
+    assert!(
+        (share - 0.2).abs() < 0.01,
+        "{lookalikes} look-alikes: share {share:.3}"
+    );
+}
+
+#[test]
 fn dropping_a_typology_changes_nothing_before_its_first_order() {
     let scenario = common::load("surveillance");
     let without = marketsim::run::EventFilter::Drop(vec!["quote_stuffing".into()])

@@ -1398,4 +1398,22 @@ fn labels_table_is_checked() {
     );
     let e = err(&with("[labels]\nnoise = 1\n"));
     check(&e, 14, 1, "labels.noise", "unknown key `noise`");
+    let e = err(&with("[labels]\nlookalike_share = 0.95\n"));
+    check(
+        &e,
+        14,
+        19,
+        "labels.lookalike_share",
+        "expected the look-alikes' share of the honest accounts, from 0 to 0.9, got 0.95",
+    );
+    let e = err(&with("[labels]\nlookalikes = 5\nlookalike_share = 0.2\n"));
+    check(
+        &e,
+        15,
+        19,
+        "labels.lookalike_share",
+        "give either `lookalikes`",
+    );
+    let ok = parse(&with("[labels]\nlookalike_share = 0.2\n"), Path::new(FILE)).unwrap();
+    assert_eq!(ok.labels.lookalike_share, Some(0.2));
 }

@@ -249,8 +249,9 @@ pub(super) fn cast(
             agents.push(Box::new(agent));
         }
     }
+    let per_kind = lookalikes_per_kind(scenario, regular);
     for (k, kind) in lookalike::Kind::ALL.into_iter().enumerate() {
-        for j in 0..scenario.labels.lookalikes {
+        for j in 0..per_kind {
             let sid = stream_id(LOOKALIKE_STREAMS + k, j);
             let agent = Lookalike::new(kind, rng::stream(seed, Domain::Agent, sid))
                 .with_calendar(news.iter().map(|&(at, _)| at).collect());
@@ -274,6 +275,18 @@ fn honest_habit(scenario: &Scenario) -> NoiseParams {
             _ => None,
         })
         .unwrap_or_default()
+}
+
+/// Look-alikes of each kind: the scenario's count, or its share of the `honest` agents' accounts
+/// and the look-alikes' together.
+fn lookalikes_per_kind(scenario: &Scenario, honest: usize) -> u32 {
+    match scenario.labels.lookalike_share {
+        None => scenario.labels.lookalikes,
+        Some(share) => {
+            let total = share / (1.0 - share) * honest as f64;
+            (total / lookalike::Kind::ALL.len() as f64).round() as u32
+        }
+    }
 }
 
 /// Links pairs of honest accounts to one owner (a fund's several accounts, a family office) or to

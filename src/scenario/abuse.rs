@@ -132,6 +132,29 @@ pub(crate) fn labels(
         0,
         1000,
     )?;
+    let lookalike_share = match &r.lookalike_share {
+        None => None,
+        Some(_) if r.lookalikes.is_some() => {
+            return Err(s.fail(
+                &r.lookalike_share,
+                "lookalike_share",
+                "give either `lookalikes` (a count per kind) or `lookalike_share`, not both",
+            ));
+        }
+        Some(v) if v.get_ref().is_finite() && (0.0..=0.9).contains(v.get_ref()) => {
+            Some(*v.get_ref())
+        }
+        Some(v) => {
+            return Err(s.fail(
+                &r.lookalike_share,
+                "lookalike_share",
+                format!(
+                    "expected the look-alikes' share of the honest accounts, from 0 to 0.9, got {}",
+                    v.get_ref()
+                ),
+            ));
+        }
+    };
     let honest_links = s.int(
         &r.honest_links,
         "honest_links",
@@ -164,6 +187,7 @@ pub(crate) fn labels(
             late_by,
         },
         lookalikes,
+        lookalike_share,
         honest_links,
         split,
     })

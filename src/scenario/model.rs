@@ -580,6 +580,9 @@ pub struct LabelsConfig {
     pub noise: crate::fraud::LabelNoise,
     /// Honest look-alikes of each kind.
     pub lookalikes: u32,
+    /// When set, the look-alikes' share of all honest accounts instead: each kind then gets
+    /// `share / (1 − share)` × the scenario's honest agents ÷ the number of kinds.
+    pub lookalike_share: Option<f64>,
     /// Pairs of honest accounts linked to one beneficial owner, so links alone do not mark abuse.
     pub honest_links: u32,
     /// Train, validation and test fractions of the session.
@@ -591,6 +594,7 @@ impl Default for LabelsConfig {
         LabelsConfig {
             noise: crate::fraud::LabelNoise::default(),
             lookalikes: 0,
+            lookalike_share: None,
             honest_links: 0,
             split: [0.6, 0.2, 0.2],
         }

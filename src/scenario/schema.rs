@@ -51,6 +51,7 @@ pub(crate) struct RawLabels {
     pub late_fraction: Option<Spanned<f64>>,
     pub late_delay: Option<Spanned<Dur>>,
     pub lookalikes: Option<Spanned<i64>>,
+    pub lookalike_share: Option<Spanned<f64>>,
     pub honest_links: Option<Spanned<i64>>,
     pub split: Option<Spanned<Vec<f64>>>,
 }
