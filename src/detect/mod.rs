@@ -29,6 +29,9 @@ use crate::learn::{
     SMARTCORE_VERSION, balanced_forest_scores, fill_row, medians, roc_auc, seeded_sample,
 };
 
+/// Single features listed per typology and difficulty in the report.
+const TOP_FEATURES: usize = 5;
+
 /// How the detector is trained.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Options {
@@ -242,15 +245,15 @@ pub fn evaluate_windows(train: &WindowSet, test: &WindowSet, opts: &Options) -> 
                     let v: Vec<f64> = members.iter().map(|&p| s[p]).collect();
                     roc_auc(&v, &l)
                 };
-                let mut best: Option<(usize, f64)> = None;
-                for (j, _) in FEATURES.iter().enumerate() {
-                    let v: Vec<f64> = members.iter().map(|&p| x[test_idx[p]][j]).collect();
-                    if let Some(a) = roc_auc(&v, &l).map(|a| a.max(1.0 - a))
-                        && best.is_none_or(|(_, b)| a > b)
-                    {
-                        best = Some((j, a));
-                    }
-                }
+                let mut single: Vec<(usize, f64)> = (0..FEATURES.len())
+                    .filter_map(|j| {
+                        let v: Vec<f64> = members.iter().map(|&p| x[test_idx[p]][j]).collect();
+                        roc_auc(&v, &l).map(|a| (j, a.max(1.0 - a)))
+                    })
+                    .collect();
+                // Best first; ties keep feature order.
+                single.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                let best = single.first().copied();
                 rows.push(DifficultyResult {
                     difficulty,
                     positives: pos.len(),
@@ -258,6 +261,11 @@ pub fn evaluate_windows(train: &WindowSet, test: &WindowSet, opts: &Options) -> 
                     auc: auc_of(&full),
                     best_feature: best.map(|(j, _)| FEATURES[j].0.to_string()),
                     best_feature_auc: best.map(|(_, a)| a),
+                    top_features: single
+                        .iter()
+                        .take(TOP_FEATURES)
+                        .map(|&(j, a)| (FEATURES[j].0.to_string(), a))
+                        .collect(),
                     group_auc: by_group
                         .iter()
                         .map(|(g, s)| (g.name().to_string(), auc_of(s)))

@@ -23,6 +23,9 @@ pub struct DifficultyResult {
     /// filled), and its univariate AUC as max(AUC, 1 − AUC).
     pub best_feature: Option<String>,
     pub best_feature_auc: Option<f64>,
+    /// The few features that separate best alone, best first, with their AUCs: what gives the
+    /// typology away.
+    pub top_features: Vec<(String, f64)>,
     /// AUC of a model trained on each feature group alone.
     pub group_auc: BTreeMap<String, Option<f64>>,
 }

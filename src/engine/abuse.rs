@@ -12,7 +12,7 @@ use crate::fraud::Typology;
 use crate::fraud::ahead::{Ahead, Tip};
 use crate::fraud::cover::Cover;
 use crate::fraud::lookalike::{self, Lookalike};
-use crate::fraud::manipulator::{Manipulator, Playbook, Schedule};
+use crate::fraud::manipulator::{Habit, Manipulator, Playbook, Schedule};
 use crate::fraud::matched::Matched;
 use crate::fraud::quote_stuffing::QuoteStuffing;
 use crate::fraud::ramp::Ramp;
@@ -226,7 +226,13 @@ pub(super) fn cast(
             let linked = t.accounts() > 1 || tips.iter().any(|tip| tip.victim.is_some());
             let disclosed = !linked || rng::open01(&mut disclosure) >= spec.difficulty;
             let agent = Manipulator::new(t, schedule, spec.difficulty, playbook, rng)
-                .with_cover(Cover::new(habits), (habit.size_median, habit.size_sigma))
+                .with_cover(
+                    Cover::new(habits),
+                    Habit {
+                        size_median: habit.size_median,
+                        size_sigma: habit.size_sigma,
+                    },
+                )
                 .with_links_disclosed(disclosed);
             let seat = seating.seat_with(
                 sid,

@@ -150,7 +150,7 @@ impl Playbook for Ahead {
                 if t.join(ctx, slot, exit, tip.side.opposite(), qty).is_none() {
                     t.take(ctx, slot, exit, tip.side.opposite(), qty);
                 }
-                Step::Wait(t.after(Nanos::from_secs(30)))
+                Step::Rest(t.after(Nanos::from_secs(30)))
             }
         }
     }

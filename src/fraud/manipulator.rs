@@ -14,6 +14,10 @@ use crate::types::{AccountId, Nanos, OrderId, OrderKind, Price, Qty, Side};
 pub enum Step {
     /// Call `step` again after this long.
     Wait(Nanos),
+    /// A cycle of the episode is over: call `step` again after this long, or later, when the
+    /// manipulator hides — long enough that its orders since the last rest come no faster than a
+    /// busy honest account's (see [`Typology::hidden_order_gap`]).
+    Rest(Nanos),
     /// The episode is over (the runner cancels whatever is still resting).
     Done,
 }
@@ -48,12 +52,25 @@ pub struct Tools {
     pub orders: OpenOrders,
     /// Orders sent in all episodes so far.
     pub sent: u64,
-    /// The honest habit's order sizes, (median, sigma of the log), when the accounts have one.
-    pub habit_size: Option<(f64, f64)>,
+    /// The accounts' honest habit, when they have one.
+    pub habit: Option<Habit>,
+    /// This episode unwinds in pieces sized like the habit's orders, not in one order.
+    pub piecewise: bool,
+    /// The role the playbook's last `flatten` gave its order: the runner's later pieces keep it.
+    pub unwind_role: &'static str,
+}
+
+/// What a hidden manipulator borrows from its accounts' honest habit.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct Habit {
+    /// Order sizes: median shares and sigma of the log.
+    pub size_median: f64,
+    pub size_sigma: f64,
 }
 
 /// How far a fully hidden manipulator's sizes move toward its honest habit's (in log space): most
-/// of the way, so a spoof is still somewhat larger than the genuine order it covers.
+/// of the way, so a spoof is still somewhat larger than the genuine order it covers (all the way,
+/// small spoofs at the touch fill too often to be spoofs).
 const HABIT_PULL: f64 = 0.8;
 
 impl Tools {
@@ -66,7 +83,7 @@ impl Tools {
     /// manipulator, the nearer the draw comes to its accounts' honest habit (median and spread in
     /// log space), so its sizes over the day do not stand out from that habit's.
     pub fn size(&mut self, ctx: &AgentCtx, median: f64) -> Qty {
-        let (median, sigma) = match self.habit_size {
+        let (median, sigma) = match self.habit.map(|h| (h.size_median, h.size_sigma)) {
             Some((habit_median, habit_sigma)) => {
                 let w = HABIT_PULL * self.difficulty;
                 let log = median.max(1.0).ln() * (1.0 - w) + habit_median.max(1.0).ln() * w;
@@ -138,7 +155,9 @@ impl Tools {
         Some(self.send(ctx, slot, role, side, OrderKind::Limit, price, qty))
     }
 
-    /// A market order.
+    /// A market order. (Sending a limit at the far touch instead, as a hidden manipulator whose
+    /// habit seldom sends market orders might, was measured: it trades the order-type tell for a
+    /// touch-distance one, as honest limit orders rest behind the touch.)
     pub fn take(
         &mut self,
         ctx: &mut AgentCtx,
@@ -167,12 +186,28 @@ impl Tools {
         self.orders.position()
     }
 
-    /// Sends a market order that brings the position back to zero, if it is not already.
+    /// Sends a market order that brings the position back to zero, if it is not already; a
+    /// piecewise episode sends only a habit-sized piece of it (the runner sends the rest later).
     pub fn flatten(&mut self, ctx: &mut AgentCtx, role: &'static str) {
+        self.unwind_role = role;
         let p = self.position();
         if p != 0 {
             let side = if p > 0 { Side::Sell } else { Side::Buy };
-            self.take(ctx, 0, role, side, Qty(p.unsigned_abs()));
+            let mut qty = p.unsigned_abs();
+            if let Some(habit) = self.habit.filter(|_| self.piecewise) {
+                qty = qty.min(self.size(ctx, habit.size_median).0.max(1));
+            }
+            self.take(ctx, 0, role, side, Qty(qty));
+        }
+    }
+
+    /// A marketable order's kind: an IOC, or — for a hidden manipulator, whose habit never sends
+    /// one — a plain limit at the same price (what it leaves resting the next step cancels).
+    pub fn marketable(&mut self) -> OrderKind {
+        if self.hides() {
+            OrderKind::Limit
+        } else {
+            OrderKind::Ioc
         }
     }
 }
@@ -220,6 +255,11 @@ impl Schedule {
 const RETRY: Nanos = Nanos::from_secs(5);
 /// How long a start may slip before the candidate is given up.
 const MAX_SLIP: Nanos = Nanos::from_secs(15 * 60);
+/// Most pieces a piecewise unwind sends before it flattens the rest in one order (and ends the
+/// episode, filled or not, as a blatant one does).
+const MAX_PIECES: u32 = 40;
+/// Mean wait between the pieces of a piecewise unwind, at the least.
+const PIECE_GAP: Nanos = Nanos::from_secs(20);
 
 pub struct Manipulator {
     typology: Typology,
@@ -236,6 +276,10 @@ pub struct Manipulator {
     pending: Vec<Nanos>,
     /// Whether the owner's links (own accounts, a front-run client) are in entity_links.
     links_disclosed: bool,
+    /// Orders sent (`tools.sent`) when the current cycle began, and when it began.
+    cycle_start: (u64, Nanos),
+    /// Pieces of the closing unwind sent, once the playbook is done but the position is not flat.
+    unwinding: Option<u32>,
 }
 
 impl Manipulator {
@@ -259,13 +303,17 @@ impl Manipulator {
                 candidate: 0,
                 orders: OpenOrders::default(),
                 sent: 0,
-                habit_size: None,
+                habit: None,
+                piecewise: false,
+                unwind_role: "unwind",
             },
             running: false,
             cover: Cover::none(),
             episode_due: None,
             pending: Vec::new(),
             links_disclosed: true,
+            cycle_start: (0, Nanos::ZERO),
+            unwinding: None,
         }
     }
 
@@ -277,9 +325,9 @@ impl Manipulator {
 
     /// Gives the accounts an honest life of their own (see [`Cover`]), whose order sizes —
     /// (median, sigma of the log) — hidden episodes borrow.
-    pub fn with_cover(mut self, cover: Cover, sizes: (f64, f64)) -> Self {
+    pub fn with_cover(mut self, cover: Cover, habit: Habit) -> Self {
         self.cover = cover;
-        self.tools.habit_size = Some(sizes);
+        self.tools.habit = Some(habit);
         self
     }
 
@@ -329,6 +377,8 @@ impl Manipulator {
         self.tools.episode = ctx.ledger.next_episode_id();
         self.tools.phase = "begin";
         self.tools.candidate = self.next;
+        self.tools.piecewise = self.tools.hides();
+        self.cycle_start = (self.tools.sent, ctx.now);
         match self.playbook.begin(&mut self.tools, ctx) {
             None => {
                 debug_assert_eq!(self.tools.sent, sent_before, "a declined begin sent orders");
@@ -359,24 +409,71 @@ impl Manipulator {
     }
 
     fn step(&mut self, ctx: &mut AgentCtx) {
+        if let Some(pieces) = self.unwinding {
+            return self.unwind_piece(ctx, pieces);
+        }
         match self.playbook.step(&mut self.tools, ctx) {
             Step::Wait(dt) => ctx.wake_after(dt),
-            Step::Done => {
-                self.tools.cancel_all(ctx);
-                ctx.end_episode(self.tools.episode);
-                self.running = false;
-                // Episodes never overlap: a late finish pushes the next start back.
-                while self
-                    .schedule
-                    .times()
-                    .get(self.next)
-                    .is_some_and(|&t| t + MAX_SLIP < ctx.now)
-                {
-                    self.next += 1;
-                }
-                self.wake_for_next(ctx);
+            Step::Rest(dt) => {
+                let dt = dt.max(self.owed_rest(ctx.now));
+                self.cycle_start = (self.tools.sent, ctx.now + dt);
+                ctx.wake_after(dt);
             }
+            // The playbook's flatten sent the first piece; the rest follow, spaced.
+            Step::Done if self.tools.piecewise && self.tools.position() != 0 => {
+                self.unwinding = Some(1);
+                self.wait_for_piece(ctx);
+            }
+            Step::Done => self.finish(ctx),
         }
+    }
+
+    /// How much longer a hidden manipulator rests so that the cycle just over, with its orders,
+    /// took `hidden_order_gap` per order (scaled by difficulty).
+    fn owed_rest(&self, now: Nanos) -> Nanos {
+        let gap = self.typology.hidden_order_gap().0 as f64 * self.tools.difficulty;
+        let (sent, since) = self.cycle_start;
+        let due = since.0 as f64 + gap * (self.tools.sent - sent) as f64;
+        Nanos((due - now.0 as f64).max(0.0) as u64)
+    }
+
+    /// One piece of the closing unwind, or the end of the episode once flat.
+    fn unwind_piece(&mut self, ctx: &mut AgentCtx, pieces: u32) {
+        if self.tools.position() == 0 || pieces > MAX_PIECES {
+            self.unwinding = None;
+            return self.finish(ctx);
+        }
+        self.tools.cancel_all(ctx);
+        if pieces >= MAX_PIECES {
+            self.tools.piecewise = false;
+        }
+        let role = self.tools.unwind_role;
+        self.tools.flatten(ctx, role);
+        self.unwinding = Some(pieces + 1);
+        self.wait_for_piece(ctx);
+    }
+
+    fn wait_for_piece(&mut self, ctx: &mut AgentCtx) {
+        let gap = self
+            .tools
+            .after(PIECE_GAP.max(self.typology.hidden_order_gap()));
+        ctx.wake_after(gap);
+    }
+
+    fn finish(&mut self, ctx: &mut AgentCtx) {
+        self.tools.cancel_all(ctx);
+        ctx.end_episode(self.tools.episode);
+        self.running = false;
+        // Episodes never overlap: a late finish pushes the next start back.
+        while self
+            .schedule
+            .times()
+            .get(self.next)
+            .is_some_and(|&t| t + MAX_SLIP < ctx.now)
+        {
+            self.next += 1;
+        }
+        self.wake_for_next(ctx);
     }
 }
 
@@ -525,6 +622,113 @@ mod tests {
         );
     }
 
+    /// Times of one spoofing episode's new orders, and the requests, on a market that never fills.
+    fn spoof_orders(difficulty: f64, fill_genuine: bool) -> Vec<(Nanos, Request)> {
+        let mut h = Harness::new(100.0);
+        let mut m = manipulator(Box::new(Spoofing::new(1)), difficulty).with_cover(
+            Cover::none(),
+            Habit {
+                size_median: 100.0,
+                size_sigma: 0.5,
+            },
+        );
+        m.start(&mut h.ctx(Nanos::ZERO, quote(9_999, 10_001)));
+        let mut out = Vec::new();
+        while let Some(t) = h.wake.take() {
+            assert!(out.len() < 1_000, "the episode never ends");
+            m.on_wake(&mut h.ctx(t, quote(9_999, 10_001)));
+            let wake = h.wake;
+            for (_, r) in h.take_outgoing() {
+                if let Request::New { id, side, qty, .. } = r
+                    && fill_genuine
+                    && out.is_empty()
+                {
+                    let fill = Report::Filled {
+                        id,
+                        side,
+                        price: Price(10_000),
+                        qty,
+                        remaining: Qty(0),
+                    };
+                    m.on_report(&fill, &mut h.ctx(t, quote(9_999, 10_001)));
+                }
+                if matches!(r, Request::New { .. }) {
+                    out.push((t, r));
+                }
+            }
+            h.wake = h.wake.or(wake);
+        }
+        out
+    }
+
+    #[test]
+    fn hidden_cycles_rest_at_a_busy_honest_accounts_pace() {
+        // The distinct times orders went out (a cycle's genuine order and spoof go together).
+        let cycles = |difficulty: f64| {
+            let mut times: Vec<Nanos> = spoof_orders(difficulty, false)
+                .iter()
+                .map(|x| x.0)
+                .collect();
+            times.dedup();
+            times
+        };
+        let gaps = |t: &[Nanos]| t.windows(2).map(|w| w[1] - w[0]).collect::<Vec<_>>();
+        let blatant = cycles(0.0);
+        let hidden = cycles(1.0);
+        assert!(blatant.len() >= 5 && hidden.len() >= 2);
+        let per_cycle = Typology::Spoofing.hidden_order_gap().0 * 2;
+        assert!(
+            gaps(&hidden).iter().all(|g| g.0 >= per_cycle),
+            "two orders a cycle, {per_cycle} ns of rest: {hidden:?}"
+        );
+        assert!(
+            gaps(&blatant).iter().any(|g| g.0 < per_cycle / 4),
+            "{blatant:?}"
+        );
+    }
+
+    #[test]
+    fn a_hidden_episode_unwinds_in_habit_sized_pieces() {
+        let orders = spoof_orders(1.0, true);
+        let (_, Request::New { qty: held, .. }) = orders[0] else {
+            unreachable!()
+        };
+        let unwinds: Vec<u64> = orders
+            .iter()
+            .filter_map(|(_, r)| match *r {
+                Request::New {
+                    kind: OrderKind::Market,
+                    qty,
+                    ..
+                } => Some(qty.0),
+                _ => None,
+            })
+            .collect();
+        // Nothing fills them here, so the pieces run out and the rest goes in one order.
+        assert_eq!(unwinds.len() as u32, MAX_PIECES + 1, "{unwinds:?}");
+        assert_eq!(unwinds.last(), Some(&held.0));
+        assert!(unwinds[..unwinds.len() - 1].iter().all(|&q| q <= held.0));
+        assert!(
+            unwinds.iter().any(|&q| q < held.0),
+            "{unwinds:?} of {held:?}"
+        );
+        // A blatant spoofer unwinds in one order.
+        let blatant = spoof_orders(0.0, true);
+        let n = blatant
+            .iter()
+            .filter(|(_, r)| {
+                matches!(
+                    r,
+                    Request::New {
+                        kind: OrderKind::Market,
+                        ..
+                    }
+                )
+            })
+            .count();
+        assert_eq!(n, 1);
+    }
+
     #[test]
     fn wash_legs_cross_inside_the_spread_only() {
         let mut h = Harness::new(100.0);
@@ -565,7 +769,13 @@ mod tests {
             habit,
             stream(2, Domain::Agent, 9),
         ))]);
-        let mut m = manipulator(Box::new(Spoofing::new(1)), 0.0).with_cover(cover, (100.0, 0.5));
+        let mut m = manipulator(Box::new(Spoofing::new(1)), 0.0).with_cover(
+            cover,
+            Habit {
+                size_median: 100.0,
+                size_sigma: 0.5,
+            },
+        );
         m.start(&mut h.ctx(Nanos::ZERO, quote(9_999, 10_001)));
         let (mut honest, mut signed) = (0, 0i64);
         let mut t = h.wake.expect("the cover wakes before the episode");

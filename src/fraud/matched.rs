@@ -92,9 +92,10 @@ impl Playbook for Matched {
         let (_, buy_role) = self.roles();
         if let Some((buyer, sell, price, qty)) = self.late_leg.take() {
             if t.is_live(sell) {
-                t.send(ctx, buyer, buy_role, Side::Buy, OrderKind::Ioc, price, qty);
+                let kind = t.marketable();
+                t.send(ctx, buyer, buy_role, Side::Buy, kind, price, qty);
             }
-            return Step::Wait(t.after(Nanos::from_secs_f64(self.gap(t))));
+            return Step::Rest(t.after(Nanos::from_secs_f64(self.gap(t))));
         }
         // A leg someone else got to first is not left behind.
         t.cancel_all(ctx);
@@ -157,7 +158,8 @@ impl Playbook for Matched {
             self.late_leg = Some((buyer, sell, price, qty));
             return Step::Wait(t.after(Nanos::from_secs_f64(t.lerp(0.1, 1.5))));
         }
-        t.send(ctx, buyer, buy_role, Side::Buy, OrderKind::Ioc, price, qty);
-        Step::Wait(t.after(Nanos::from_secs_f64(self.gap(t))))
+        let kind = t.marketable();
+        t.send(ctx, buyer, buy_role, Side::Buy, kind, price, qty);
+        Step::Rest(t.after(Nanos::from_secs_f64(self.gap(t))))
     }
 }

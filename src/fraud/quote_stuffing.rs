@@ -40,7 +40,7 @@ impl Default for QuoteStuffing {
 impl Playbook for QuoteStuffing {
     fn begin(&mut self, t: &mut Tools, _ctx: &mut AgentCtx) -> Option<Begin> {
         self.bursts_left = t.lerp(6.0, 3.0).round() as u32;
-        self.orders_per_round = t.lerp(120.0, 30.0).round() as u32;
+        self.orders_per_round = t.lerp(120.0, 6.0).round() as u32;
         self.rounds_left = Self::rounds(t);
         self.adding = true;
         Some(Begin {
@@ -56,7 +56,8 @@ impl Playbook for QuoteStuffing {
     }
 
     fn step(&mut self, t: &mut Tools, ctx: &mut AgentCtx) -> Step {
-        let gap = Nanos::from_secs_f64(t.lerp(0.005, 0.05));
+        // A hidden stuffer holds its quotes about as long as a fast quoter does.
+        let gap = t.after(Nanos::from_secs_f64(t.lerp(0.005, 0.2)));
         if !self.adding {
             t.cancel_all(ctx);
             self.adding = true;
@@ -69,7 +70,7 @@ impl Playbook for QuoteStuffing {
                 return Step::Done;
             }
             self.rounds_left = Self::rounds(t);
-            return Step::Wait(t.after(Nanos::from_secs_f64(t.lerp(20.0, 90.0))));
+            return Step::Rest(t.after(Nanos::from_secs_f64(t.lerp(20.0, 90.0))));
         }
         let (Some(bid), Some(ask)) = (touch(ctx, Side::Buy), touch(ctx, Side::Sell)) else {
             return Step::Wait(Nanos::from_secs(1));

@@ -153,7 +153,7 @@ impl Playbook for Ramp {
             Stage::Build if ctx.now < self.build_until && signed < self.build_qty => {
                 let median = t.lerp(400.0, 150.0);
                 self.rest_at_touch(t, ctx, self.side, names.build.1, median);
-                Step::Wait(t.after(Nanos::from_secs_f64(t.lerp(15.0, 45.0))))
+                Step::Rest(t.after(Nanos::from_secs_f64(t.lerp(15.0, 45.0))))
             }
             Stage::Build
                 if self.typology == Typology::MarkingTheClose && ctx.now < self.build_until =>
@@ -181,7 +181,7 @@ impl Playbook for Ramp {
                 let qty = t.size(ctx, self.push_size);
                 t.take(ctx, 0, names.push.1, self.side, qty);
                 self.pushes_left -= 1;
-                Step::Wait(t.after(self.push_gap))
+                Step::Rest(t.after(self.push_gap))
             }
             Stage::Push => {
                 if self.typology == Typology::MarkingTheClose {
@@ -208,7 +208,7 @@ impl Playbook for Ramp {
                 } else {
                     self.rest_at_touch(t, ctx, self.side.opposite(), names.exit.1, median);
                 }
-                Step::Wait(t.after(Nanos::from_secs_f64(t.lerp(20.0, 40.0))))
+                Step::Rest(t.after(Nanos::from_secs_f64(t.lerp(20.0, 40.0))))
             }
             Stage::Exit => {
                 t.cancel_all(ctx);

@@ -128,7 +128,7 @@ impl Playbook for Spoofing {
                     return Step::Wait(Nanos::from_secs(1));
                 }
                 self.stage = Stage::Place;
-                Step::Wait(t.after(Nanos::from_secs_f64(t.lerp(8.0, 45.0))))
+                Step::Rest(t.after(Nanos::from_secs_f64(t.lerp(8.0, 45.0))))
             }
             Stage::Unwind => {
                 t.enter_phase(ctx, "unwind");
@@ -138,9 +138,12 @@ impl Playbook for Spoofing {
         }
     }
 
-    /// The genuine order filled: the fakes have done their job and go at once.
+    /// The genuine order filled: the fakes have done their job and go at once. A fake was hit:
+    /// they all go at once too, before more of them trade.
     fn filled(&mut self, t: &mut Tools, id: OrderId, _qty: Qty, ctx: &mut AgentCtx) {
-        if Some(id) == self.genuine && !t.is_live(id) && self.stage == Stage::Pull {
+        let genuine_done = Some(id) == self.genuine && !t.is_live(id);
+        let fake_hit = t.orders.live().any(|o| o.id == id && Self::is_fake(o.role));
+        if (genuine_done || fake_hit) && self.stage == Stage::Pull {
             t.cancel_where(ctx, |o| Self::is_fake(o.role));
         }
     }

@@ -57,6 +57,17 @@ impl Typology {
         "insider_trading",
     ];
 
+    /// The least time per order a fully hidden manipulator of this typology keeps between the
+    /// cycles of an episode: a busy honest account's pace (a few orders per 5-minute window), so
+    /// the episode's windows are not the account's busiest. Quote stuffing hides among fast
+    /// quoters, whose bursts are many orders in a second.
+    pub fn hidden_order_gap(self) -> crate::types::Nanos {
+        crate::types::Nanos::from_secs(match self {
+            Typology::QuoteStuffing => 4,
+            _ => 75,
+        })
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Typology::Custom(n) => n.0,
