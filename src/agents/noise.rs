@@ -14,6 +14,15 @@ pub struct NoiseAgent {
 }
 
 impl NoiseAgent {
+    /// Runs `f` with this trader sending limit orders where it would send market orders (a
+    /// hidden manipulator's cover keeping its day's share of market orders to the habit's).
+    pub fn without_market_orders(&mut self, f: impl FnOnce(&mut Self)) {
+        let p_market = self.params.p_market;
+        self.params.p_market = 0.0;
+        f(self);
+        self.params.p_market = p_market;
+    }
+
     pub fn new(params: NoiseParams, rng: SimRng) -> Self {
         NoiseAgent {
             params,

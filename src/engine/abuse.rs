@@ -213,11 +213,11 @@ pub(super) fn cast(
                 Typology::Custom(_) => continue,
             };
             let habit = honest_habit(scenario);
-            let habits: Vec<Box<dyn Agent>> = (0..t.accounts())
+            let habits: Vec<NoiseAgent> = (0..t.accounts())
                 .map(|k| {
                     let csid = stream_id(group + 2, actor * 8 + k as u32);
                     let rng = rng::stream(seed, Domain::Agent, csid);
-                    Box::new(NoiseAgent::new(habit.clone(), rng)) as Box<dyn Agent>
+                    NoiseAgent::new(habit.clone(), rng)
                 })
                 .collect();
             // Hidden owners often leave their links out of the register (undisclosed ownership,
@@ -227,7 +227,12 @@ pub(super) fn cast(
             let disclosed = !linked || rng::open01(&mut disclosure) >= spec.difficulty;
             let agent = Manipulator::new(t, schedule, spec.difficulty, playbook, rng)
                 .with_cover(
-                    Cover::new(habits),
+                    // The habit's share of market orders among its new orders (the rest of its
+                    // turns are cancels).
+                    Cover::new(
+                        habits,
+                        (habit.p_market / (1.0 - habit.p_cancel).max(0.01)).min(1.0),
+                    ),
                     Habit {
                         size_median: habit.size_median,
                         size_sigma: habit.size_sigma,

@@ -52,6 +52,8 @@ pub struct Tools {
     pub orders: OpenOrders,
     /// Orders sent in all episodes so far.
     pub sent: u64,
+    /// Kinds of the orders sent since the runner last looked.
+    kinds_sent: Vec<OrderKind>,
     /// The accounts' honest habit, when they have one.
     pub habit: Option<Habit>,
     /// This episode unwinds in pieces sized like the habit's orders, not in one order.
@@ -133,6 +135,7 @@ impl Tools {
         qty: Qty,
     ) -> OrderId {
         self.sent += 1;
+        self.kinds_sent.push(kind);
         let label = Label {
             episode: self.episode,
             role,
@@ -280,6 +283,8 @@ pub struct Manipulator {
     cycle_start: (u64, Nanos),
     /// Pieces of the closing unwind sent, once the playbook is done but the position is not flat.
     unwinding: Option<u32>,
+    /// (candidate, time its start has waited out halts).
+    halted_wait: (usize, Nanos),
 }
 
 impl Manipulator {
@@ -303,6 +308,7 @@ impl Manipulator {
                 candidate: 0,
                 orders: OpenOrders::default(),
                 sent: 0,
+                kinds_sent: Vec::new(),
                 habit: None,
                 piecewise: false,
                 unwind_role: "unwind",
@@ -314,6 +320,7 @@ impl Manipulator {
             links_disclosed: true,
             cycle_start: (0, Nanos::ZERO),
             unwinding: None,
+            halted_wait: (usize::MAX, Nanos::ZERO),
         }
     }
 
@@ -331,10 +338,13 @@ impl Manipulator {
         self
     }
 
-    /// Keeps the episode's wake request for itself.
+    /// Keeps the episode's wake request for itself, and tells the cover what the episode sent.
     fn keep_episode_wake(&mut self, ctx: &mut AgentCtx) {
         if let Some(t) = ctx.take_wake() {
             self.episode_due = Some(t);
+        }
+        for kind in self.tools.kinds_sent.drain(..) {
+            self.cover.episode_order(kind);
         }
     }
 
@@ -368,6 +378,14 @@ impl Manipulator {
             self.next += 1;
             return self.wake_for_next(ctx);
         }
+        if ctx.quote.halted {
+            // Time the market spends halted does not count against the start's slip: on a day
+            // of repeated halts the candidate would otherwise go while nobody can trade.
+            if self.halted_wait.0 != self.next {
+                self.halted_wait = (self.next, Nanos::ZERO);
+            }
+            self.halted_wait.1 += RETRY;
+        }
         if ctx.quote.halted || ctx.quote.bid.is_none() || ctx.quote.ask.is_none() {
             return self.retry(ctx, due);
         }
@@ -378,6 +396,9 @@ impl Manipulator {
         self.tools.phase = "begin";
         self.tools.candidate = self.next;
         self.tools.piecewise = self.tools.hides();
+        if self.tools.hides() {
+            self.cover.keep_market_share();
+        }
         self.cycle_start = (self.tools.sent, ctx.now);
         match self.playbook.begin(&mut self.tools, ctx) {
             None => {
@@ -400,7 +421,11 @@ impl Manipulator {
     }
 
     fn retry(&mut self, ctx: &mut AgentCtx, due: Nanos) {
-        if ctx.now + RETRY > due + MAX_SLIP {
+        let halted = match self.halted_wait {
+            (candidate, t) if candidate == self.next => t,
+            _ => Nanos::ZERO,
+        };
+        if ctx.now + RETRY > due + MAX_SLIP + halted {
             self.next += 1;
             self.wake_for_next(ctx);
         } else {
@@ -738,7 +763,7 @@ mod tests {
         let mut m = Manipulator::new(
             Typology::WashTrading,
             schedule,
-            0.5,
+            0.0,
             Box::new(Matched::wash()),
             rng,
         );
@@ -765,10 +790,10 @@ mod tests {
             p_cancel: 0.0,
             ..NoiseParams::default()
         };
-        let cover = Cover::new(vec![Box::new(NoiseAgent::new(
-            habit,
-            stream(2, Domain::Agent, 9),
-        ))]);
+        let cover = Cover::new(
+            vec![NoiseAgent::new(habit, stream(2, Domain::Agent, 9))],
+            1.0,
+        );
         let mut m = manipulator(Box::new(Spoofing::new(1)), 0.0).with_cover(
             cover,
             Habit {
