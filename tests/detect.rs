@@ -82,6 +82,12 @@ fn blatant_spoofing_and_quote_stuffing_are_detected_on_held_out_seeds() {
             if r.positives > 0 {
                 assert!(r.auc.is_some() && r.best_feature.is_some(), "{t:?}");
                 assert_eq!(r.group_auc.len(), 5, "{t:?}");
+                // The best few single features, best first, the first of them the best feature.
+                let top = &r.top_features;
+                assert!(!top.is_empty() && top.len() <= 5, "{t:?}");
+                assert_eq!(Some(&top[0].0), r.best_feature.as_ref(), "{t:?}");
+                assert_eq!(Some(top[0].1), r.best_feature_auc, "{t:?}");
+                assert!(top.windows(2).all(|w| w[0].1 >= w[1].1), "{t:?}");
             }
         }
         if ["spoofing", "quote_stuffing"].contains(&t.typology.as_str()) {
