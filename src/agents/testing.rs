@@ -1,12 +1,13 @@
 //! A stand-alone harness to drive one agent without an engine: for unit tests and the agent benches.
 
-use super::{AgentCtx, MarketInfo, Outgoing, Request};
+use super::{AgentCtx, MarketInfo, Outgoing, Report, Request};
 use crate::environment::{ActivityProfile, FundamentalPath};
 use crate::exchange::market_data::Quote;
 use crate::fraud::Ledger;
 use crate::scenario::Fundamental;
+use crate::scenario::NoiseParams;
 use crate::stress::StressSchedule;
-use crate::types::{AccountId, Nanos, Price, Qty};
+use crate::types::{AccountId, Nanos, OrderId, Price, Qty, Side};
 
 pub struct Harness {
     pub market: MarketInfo,
@@ -86,6 +87,27 @@ impl Harness {
     /// Requests with the slot of the account each goes out on.
     pub fn take_outgoing(&mut self) -> Vec<Outgoing> {
         std::mem::take(&mut self.requests)
+    }
+}
+
+/// The report of an order filled in full at `price`.
+pub fn filled(id: OrderId, side: Side, qty: Qty, price: i64) -> Report {
+    Report::Filled {
+        id,
+        side,
+        price: Price(price),
+        qty,
+        remaining: Qty(0),
+    }
+}
+
+/// A noise habit that takes every five seconds: busy enough to see a cover's turns in a test.
+pub fn taking_habit() -> NoiseParams {
+    NoiseParams {
+        wake_interval: Nanos::from_secs(5),
+        p_market: 1.0,
+        p_cancel: 0.0,
+        ..NoiseParams::default()
     }
 }
 

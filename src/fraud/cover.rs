@@ -159,24 +159,15 @@ fn is_final(report: &Report) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::agents::testing::{Harness, quote};
+    use crate::agents::testing::{Harness, quote, taking_habit};
     use crate::rng::{Domain, stream};
-    use crate::scenario::NoiseParams;
 
     /// Kinds of the honest orders a cover whose habit always takes sends over `turns` turns, after
     /// an episode sent `episode_markets` market orders.
     fn honest_kinds(keep: bool, episode_markets: u32, turns: usize) -> Vec<OrderKind> {
         let mut h = Harness::new(100.0);
-        let habit = NoiseParams {
-            wake_interval: Nanos::from_secs(5),
-            p_market: 1.0,
-            p_cancel: 0.0,
-            ..NoiseParams::default()
-        };
-        let mut cover = Cover::new(
-            vec![NoiseAgent::new(habit, stream(3, Domain::Agent, 1))],
-            0.5,
-        );
+        let habit = NoiseAgent::new(taking_habit(), stream(3, Domain::Agent, 1));
+        let mut cover = Cover::new(vec![habit], 0.5);
         if keep {
             cover.keep_market_share();
         }

@@ -553,12 +553,11 @@ mod tests {
     use super::*;
     use crate::agents::Request;
     use crate::agents::noise::NoiseAgent;
-    use crate::agents::testing::{Harness, quote};
+    use crate::agents::testing::{Harness, filled, quote, taking_habit};
     use crate::fraud::matched::Matched;
     use crate::fraud::quote_stuffing::QuoteStuffing;
     use crate::fraud::spoofing::Spoofing;
     use crate::rng::{Domain, stream};
-    use crate::scenario::NoiseParams;
 
     fn manipulator(playbook: Box<dyn Playbook>, difficulty: f64) -> Manipulator {
         let schedule = Schedule::Fixed(vec![Nanos::from_secs(60)]);
@@ -668,13 +667,7 @@ mod tests {
                     && fill_genuine
                     && out.is_empty()
                 {
-                    let fill = Report::Filled {
-                        id,
-                        side,
-                        price: Price(10_000),
-                        qty,
-                        remaining: Qty(0),
-                    };
+                    let fill = filled(id, side, qty, 10_000);
                     m.on_report(&fill, &mut h.ctx(t, quote(9_999, 10_001)));
                 }
                 if matches!(r, Request::New { .. }) {
@@ -784,14 +777,8 @@ mod tests {
     #[test]
     fn the_cover_trades_unlabeled_between_episodes_and_keeps_its_own_fills() {
         let mut h = Harness::new(100.0);
-        let habit = NoiseParams {
-            wake_interval: Nanos::from_secs(5),
-            p_market: 1.0,
-            p_cancel: 0.0,
-            ..NoiseParams::default()
-        };
         let cover = Cover::new(
-            vec![NoiseAgent::new(habit, stream(2, Domain::Agent, 9))],
+            vec![NoiseAgent::new(taking_habit(), stream(2, Domain::Agent, 9))],
             1.0,
         );
         let mut m = manipulator(Box::new(Spoofing::new(1)), 0.0).with_cover(
@@ -812,13 +799,7 @@ mod tests {
                     continue;
                 };
                 assert_eq!(h.ledger.label_of(id), None, "honest orders are unlabeled");
-                let fill = Report::Filled {
-                    id,
-                    side,
-                    price: Price(10_000),
-                    qty,
-                    remaining: Qty(0),
-                };
+                let fill = filled(id, side, qty, 10_000);
                 m.on_report(&fill, &mut h.ctx(t, quote(9_999, 10_001)));
                 honest += 1;
                 signed += side.sign() * qty.0 as i64;
