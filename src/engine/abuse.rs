@@ -227,12 +227,7 @@ pub(super) fn cast(
             let disclosed = !linked || rng::open01(&mut disclosure) >= spec.difficulty;
             let agent = Manipulator::new(t, schedule, spec.difficulty, playbook, rng)
                 .with_cover(
-                    // The habit's share of market orders among its new orders (the rest of its
-                    // turns are cancels).
-                    Cover::new(
-                        habits,
-                        (habit.p_market / (1.0 - habit.p_cancel).max(0.01)).min(1.0),
-                    ),
+                    Cover::new(habits, habit.market_share()),
                     Habit {
                         size_median: habit.size_median,
                         size_sigma: habit.size_sigma,

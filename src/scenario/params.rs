@@ -56,6 +56,14 @@ pub struct NoiseParams {
     pub max_resting: usize,
 }
 
+impl NoiseParams {
+    /// The share of its new orders that are market orders: `p_market` is a share of its turns,
+    /// some of which are cancels.
+    pub fn market_share(&self) -> f64 {
+        (self.p_market / (1.0 - self.p_cancel).max(0.01)).min(1.0)
+    }
+}
+
 impl Default for NoiseParams {
     fn default() -> Self {
         NoiseParams {
