@@ -9,15 +9,18 @@
 //!
 //! A variant is `+`-joined settings applied over Parquet's defaults: `writer` (the run writer's own
 //! properties), `zstd1`…`zstd9`, `lz4`, `snappy`, `none`, `nodict` (no dictionary for numeric
-//! columns), `nostats` (no statistics at all).
+//! columns), `nostats` (no statistics at all), `chunkstats` (column-chunk statistics only, no page
+//! index), `intdelta` (every integer column delta-encoded), `floatsplit` (every float column
+//! byte-stream-split).
 
 use std::path::Path;
 use std::time::Instant;
 
+use arrow_schema::DataType;
 use marketsim::output::{CATEGORY_COLUMNS, Table, WriterConfig};
 use marketsim::run::{RunOptions, in_memory};
 use parquet::arrow::ArrowWriter;
-use parquet::basic::{Compression, ZstdLevel};
+use parquet::basic::{Compression, Encoding, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterPropertiesBuilder};
 
 /// Tables smaller than this encode in no measurable time and are left out.
@@ -93,6 +96,19 @@ fn properties(
         .build()
 }
 
+/// Names of `table`'s columns whose Arrow type passes `keep`.
+fn columns_of<'a>(
+    table: &'a Table,
+    keep: impl Fn(&DataType) -> bool + 'a,
+) -> impl Iterator<Item = &'a str> + 'a {
+    table
+        .schema
+        .fields()
+        .iter()
+        .filter(move |f| keep(f.data_type()))
+        .map(|f| f.name().as_str())
+}
+
 fn apply(b: WriterPropertiesBuilder, setting: &str, table: &Table) -> WriterPropertiesBuilder {
     let zstd = |level| Compression::ZSTD(ZstdLevel::try_new(level).expect("1..=22"));
     match setting {
@@ -101,6 +117,15 @@ fn apply(b: WriterPropertiesBuilder, setting: &str, table: &Table) -> WriterProp
         "snappy" => b.set_compression(Compression::SNAPPY),
         "none" => b.set_compression(Compression::UNCOMPRESSED),
         "nostats" => b.set_statistics_enabled(EnabledStatistics::None),
+        "chunkstats" => b.set_statistics_enabled(EnabledStatistics::Chunk),
+        "intdelta" => columns_of(table, |t| t.is_integer()).fold(b, |b, name| {
+            b.set_column_dictionary_enabled(name.into(), false)
+                .set_column_encoding(name.into(), Encoding::DELTA_BINARY_PACKED)
+        }),
+        "floatsplit" => columns_of(table, |t| t.is_floating()).fold(b, |b, name| {
+            b.set_column_dictionary_enabled(name.into(), false)
+                .set_column_encoding(name.into(), Encoding::BYTE_STREAM_SPLIT)
+        }),
         "nodict" => table
             .schema
             .fields()

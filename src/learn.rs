@@ -146,16 +146,24 @@ fn grow(
     };
     let mut votes = vec![0u32; test.len()];
     let mut grown = 0u32;
+    // A plain forest trains every tree on the same rows: their matrix is built once, not per tree.
+    let mut last: Option<(Vec<usize>, DenseMatrix<f64>, Vec<u32>)> = None;
     for t in 0..trees {
         let (rows, tree_seed) = rows_of(t);
-        let Ok(xt) = matrix(&rows) else {
+        if last.as_ref().is_none_or(|(seen, ..)| *seen != rows) {
+            let Ok(xt) = matrix(&rows) else {
+                continue;
+            };
+            let y: Vec<u32> = rows.iter().map(|&i| u32::from(labels[i])).collect();
+            last = Some((rows, xt, y));
+        }
+        let Some((_, xt, y)) = &last else {
             continue;
         };
-        let y: Vec<u32> = rows.iter().map(|&i| u32::from(labels[i])).collect();
         let params = RandomForestClassifierParameters::default()
             .with_n_trees(1)
             .with_seed(tree_seed);
-        let Ok(tree) = RandomForestClassifier::fit(&xt, &y, params) else {
+        let Ok(tree) = RandomForestClassifier::fit(xt, y, params) else {
             continue;
         };
         let Ok(p) = tree.predict(&xs) else {
