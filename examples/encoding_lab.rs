@@ -16,7 +16,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use arrow_schema::DataType;
+use arrow_schema::Field;
 use marketsim::output::{CATEGORY_COLUMNS, Table, WriterConfig};
 use marketsim::run::{RunOptions, in_memory};
 use parquet::arrow::ArrowWriter;
@@ -96,16 +96,16 @@ fn properties(
         .build()
 }
 
-/// Names of `table`'s columns whose Arrow type passes `keep`.
+/// Names of `table`'s columns that pass `keep`.
 fn columns_of<'a>(
     table: &'a Table,
-    keep: impl Fn(&DataType) -> bool + 'a,
+    keep: impl Fn(&Field) -> bool + 'a,
 ) -> impl Iterator<Item = &'a str> + 'a {
     table
         .schema
         .fields()
         .iter()
-        .filter(move |f| keep(f.data_type()))
+        .filter(move |f| keep(f))
         .map(|f| f.name().as_str())
 }
 
@@ -118,21 +118,17 @@ fn apply(b: WriterPropertiesBuilder, setting: &str, table: &Table) -> WriterProp
         "none" => b.set_compression(Compression::UNCOMPRESSED),
         "nostats" => b.set_statistics_enabled(EnabledStatistics::None),
         "chunkstats" => b.set_statistics_enabled(EnabledStatistics::Chunk),
-        "intdelta" => columns_of(table, |t| t.is_integer()).fold(b, |b, name| {
+        "intdelta" => columns_of(table, |f| f.data_type().is_integer()).fold(b, |b, name| {
             b.set_column_dictionary_enabled(name.into(), false)
                 .set_column_encoding(name.into(), Encoding::DELTA_BINARY_PACKED)
         }),
-        "floatsplit" => columns_of(table, |t| t.is_floating()).fold(b, |b, name| {
+        "floatsplit" => columns_of(table, |f| f.data_type().is_floating()).fold(b, |b, name| {
             b.set_column_dictionary_enabled(name.into(), false)
                 .set_column_encoding(name.into(), Encoding::BYTE_STREAM_SPLIT)
         }),
-        "nodict" => table
-            .schema
-            .fields()
-            .iter()
-            .filter(|f| !CATEGORY_COLUMNS.contains(&f.name().as_str()))
-            .fold(b, |b, f| {
-                b.set_column_dictionary_enabled(f.name().as_str().into(), false)
+        "nodict" => columns_of(table, |f| !CATEGORY_COLUMNS.contains(&f.name().as_str()))
+            .fold(b, |b, name| {
+                b.set_column_dictionary_enabled(name.into(), false)
             }),
         s => match s.strip_prefix("zstd").and_then(|l| l.parse().ok()) {
             Some(level) => b.set_compression(zstd(level)),
