@@ -25,6 +25,8 @@ pub enum Domain {
     Labels = 5,
     /// The bootstrap and the classifier of `facts::adversarial`: measurement, never simulation.
     Validation = 6,
+    /// A trader's own habit, drawn once around its group's (`agents::noise::individual_habit`).
+    Habit = 7,
 }
 
 /// The stream for `(seed, domain, id)`. ChaCha's 64-bit stream parameter carries domain and id; the key

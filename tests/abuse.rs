@@ -356,9 +356,13 @@ fn quote_stuffing_bursts_raise_the_message_rate_and_never_trade() {
         .filter(|e| e.typology == Typology::QuoteStuffing)
     {
         let stuffed = with_role(rec, &lives, Typology::QuoteStuffing, "stuff");
+        let traded = stuffed.iter().filter(|l| l.filled > 0).count();
+        // Post-only (or, hidden, plain limits) 3-6 ticks behind the touch, pulled within a fifth
+        // of a second: only a rare deep sweep by a large honest market order reaches one.
         assert!(
-            stuffed.iter().all(|l| l.filled == 0),
-            "stuffing orders never trade"
+            traded * 1_000 <= stuffed.len(),
+            "stuffing orders almost never trade: {traded} of {} did",
+            stuffed.len()
         );
         // The busiest second of the episode against the day's average.
         let mut per_second: BTreeMap<u64, u64> = BTreeMap::new();
@@ -667,8 +671,10 @@ fn labels_are_deterministic_and_files_match_the_ledger() {
 
 #[test]
 fn achieved_prevalence_is_near_the_request() {
+    // At the default difficulty (0.5) a spoofer keeps half its accounts' honest pace, about an
+    // order a minute or two: one actor cannot reach 0.2 % of the baseline's orders, three can.
     let text = std::fs::read_to_string(common::scenario_path("baseline")).unwrap()
-        + "\n[[abuse]]\ntypology = \"spoofing\"\nprevalence = 0.002\n\n[[abuse]]\ntypology = \"wash_trading\"\nprevalence = 0.001\nactors = 2\n";
+        + "\n[[abuse]]\ntypology = \"spoofing\"\nprevalence = 0.002\nactors = 3\n\n[[abuse]]\ntypology = \"wash_trading\"\nprevalence = 0.001\nactors = 2\n";
     let scenario = scenario::parse(&text, std::path::Path::new("prevalence.toml")).unwrap();
     let (sim, _) = common::simulate(&scenario, 3);
     let sim = Day::of(&sim);
@@ -771,7 +777,9 @@ fn mid_at(rec: &MemoryRecorder, t: Nanos) -> f64 {
     (row.bids[0].0.0 + row.asks[0].0.0) as f64 / 2.0
 }
 
-/// A pump's own effect on the price: the mid at the episode's end against the same day without it.
+/// A pump's own effect on the price: the mid when its exit (the dump) begins, against the same day
+/// without it. (At the episode's end a hidden pump has sold out slowly into its own push, so the
+/// price there says more about the exit than about the pump.)
 fn pump_effect_bps(name: &str) -> f64 {
     let scenario = common::load(name);
     let without = marketsim::run::EventFilter::Drop(vec!["pump_and_dump".into()])
@@ -786,8 +794,9 @@ fn pump_effect_bps(name: &str) -> f64 {
         .find(|e| e.typology == Typology::PumpAndDump)
         .expect("a pump")
         .clone();
-    let end = e.end.unwrap();
-    let (a, b) = (mid_at(&rec, end), mid_at(&rec_w, end));
+    // accumulate, promote, dump: the last phase is the exit.
+    let exit = e.phases.last().expect("the episode's phases").1;
+    let (a, b) = (mid_at(&rec, exit), mid_at(&rec_w, exit));
     (a - b) / b * 1e4
 }
 
@@ -795,7 +804,9 @@ fn pump_effect_bps(name: &str) -> f64 {
 fn a_pump_moves_a_thin_small_cap_far_more_than_the_liquid_baseline() {
     let liquid = pump_effect_bps("surveillance");
     let thin = pump_effect_bps("surveillance_smallcap");
-    println!("pump's own effect at its end: {liquid:.1} bps liquid, {thin:.1} bps small cap");
+    println!(
+        "pump's own effect when its exit begins: {liquid:.1} bps liquid, {thin:.1} bps small cap"
+    );
     assert!(liquid.abs() < 20.0, "{liquid}");
     assert!(
         thin > 10.0 && thin > 2.0 * liquid.abs(),

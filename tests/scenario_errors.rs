@@ -789,6 +789,39 @@ fn p_market_plus_p_cancel_above_one() {
 }
 
 #[test]
+fn trader_dispersion_is_a_bounded_sigma() {
+    let e = err(&with(
+        "[[agents]]\ntype = \"noise\"\ncount = 3\nactivity_dispersion = 2.5\n",
+    ));
+    check(
+        &e,
+        16,
+        23,
+        "agents[0].activity_dispersion",
+        "expected a sigma from 0 (identical traders) to 2, got 2.5",
+    );
+    let e = err(&with(
+        "[[agents]]\ntype = \"noise\"\ncount = 3\nstyle_dispersion = -0.1\n",
+    ));
+    check(
+        &e,
+        16,
+        20,
+        "agents[0].style_dispersion",
+        "expected a sigma from 0",
+    );
+    let s = parse(
+        &with("[[agents]]\ntype = \"noise\"\ncount = 3\nsize_dispersion = 0.8\n"),
+        Path::new(FILE),
+    )
+    .unwrap();
+    let AgentParams::Noise(p) = &s.agents[0].params else {
+        panic!("a noise group")
+    };
+    assert_eq!((p.dispersion.size, p.dispersion.activity), (0.8, 0.0));
+}
+
+#[test]
 fn fast_not_below_slow() {
     let e = err(&with(
         "[[agents]]\ntype = \"momentum\"\ncount = 3\nfast = \"10m\"\nslow = \"5m\"\n",

@@ -4,13 +4,74 @@
 
 use super::{Agent, AgentCtx, OpenOrders, Report};
 use crate::rng::{self, SimRng};
-use crate::scenario::NoiseParams;
-use crate::types::{OrderKind, Price, Side};
+use crate::scenario::{Dispersion, NoiseParams};
+use crate::types::{Nanos, OrderKind, Price, Side};
 
 pub struct NoiseAgent {
     params: NoiseParams,
     rng: SimRng,
     orders: OpenOrders,
+}
+
+/// Bounds on one trader's activity relative to its group's: the lognormal draw is clamped so a
+/// single trader cannot make the day's event budget explode.
+const MAX_ACTIVITY_FACTOR: f64 = 50.0;
+/// Bounds on one trader's probabilities after its style draw: a trader still cancels, takes and
+/// posts now and then.
+const STYLE_RANGE: (f64, f64) = (0.001, 0.95);
+
+/// One trader's own habit, drawn around its group's by the group's [`Dispersion`]: its activity
+/// (the group's mean rate kept across traders), its median size and its mix of market orders and
+/// cancels. Draws the same numbers whatever the dispersion, so a knob changes only its own trait.
+pub fn individual_habit(group: &NoiseParams, rng: &mut SimRng) -> NoiseParams {
+    draw_habit(group, rng, false)
+}
+
+/// A habit drawn like [`individual_habit`] from the busier half of the group (activity at least
+/// the median trader's): an account that also manipulates is an active one, and a hidden episode
+/// keeps to its pace, which for the slowest traders would be an order every quarter hour.
+pub fn active_habit(group: &NoiseParams, rng: &mut SimRng) -> NoiseParams {
+    draw_habit(group, rng, true)
+}
+
+fn draw_habit(group: &NoiseParams, rng: &mut SimRng, busier_half: bool) -> NoiseParams {
+    let d = group.dispersion;
+    let (mut za, zs, zm, zc) = (
+        rng::normal(rng),
+        rng::normal(rng),
+        rng::normal(rng),
+        rng::normal(rng),
+    );
+    let mut p = group.clone();
+    if d == Dispersion::default() {
+        return p;
+    }
+    if busier_half {
+        za = za.abs();
+    }
+    let activity = (d.activity * za - d.activity * d.activity / 2.0)
+        .exp()
+        .clamp(1.0 / MAX_ACTIVITY_FACTOR, MAX_ACTIVITY_FACTOR);
+    p.wake_interval = Nanos((group.wake_interval.0 as f64 / activity).max(1_000.0) as u64);
+    p.size_median = (group.size_median * (d.size * zs).exp()).max(1.0);
+    p.p_market = shift_logit(group.p_market, d.style * zm);
+    p.p_cancel = shift_logit(group.p_cancel, d.style * zc);
+    let total = p.p_market + p.p_cancel;
+    if total > STYLE_RANGE.1 {
+        p.p_market *= STYLE_RANGE.1 / total;
+        p.p_cancel *= STYLE_RANGE.1 / total;
+    }
+    p
+}
+
+/// `p` moved by `dz` in logit space; 0 and 1 stay as they are (a group that never takes keeps
+/// never taking).
+fn shift_logit(p: f64, dz: f64) -> f64 {
+    if p <= 0.0 || p >= 1.0 {
+        return p;
+    }
+    let z = (p / (1.0 - p)).ln() + dz;
+    (1.0 / (1.0 + (-z).exp())).clamp(STYLE_RANGE.0, STYLE_RANGE.1)
 }
 
 impl NoiseAgent {
@@ -122,7 +183,7 @@ mod tests {
     use crate::agents::Request;
     use crate::agents::testing::{Harness, quote};
     use crate::rng::{Domain, stream};
-    use crate::types::Nanos;
+    use std::collections::BTreeSet;
 
     fn run_wakes(params: NoiseParams, n: usize) -> Vec<Request> {
         let mut h = Harness::new(100.0);
@@ -229,5 +290,93 @@ mod tests {
             .count();
         assert_eq!(cancels, 7);
         assert!(matches!(reqs[3], Request::Cancel { id, .. } if id.0 == 1));
+    }
+
+    fn habits(
+        group: &NoiseParams,
+        n: u64,
+        draw: fn(&NoiseParams, &mut SimRng) -> NoiseParams,
+    ) -> Vec<NoiseParams> {
+        (0..n)
+            .map(|k| draw(group, &mut stream(3, Domain::Habit, k)))
+            .collect()
+    }
+
+    fn dispersed() -> NoiseParams {
+        NoiseParams {
+            wake_interval: Nanos::from_secs(180),
+            p_market: 0.15,
+            p_cancel: 0.3,
+            dispersion: Dispersion {
+                activity: 1.5,
+                size: 0.8,
+                style: 1.0,
+            },
+            ..NoiseParams::default()
+        }
+    }
+
+    fn rate(p: &NoiseParams) -> f64 {
+        1e9 / p.wake_interval.0 as f64
+    }
+
+    #[test]
+    fn without_dispersion_every_trader_has_the_groups_habit() {
+        let group = NoiseParams::default();
+        assert!(
+            habits(&group, 50, individual_habit)
+                .iter()
+                .all(|p| *p == group)
+        );
+        assert!(habits(&group, 50, active_habit).iter().all(|p| *p == group));
+    }
+
+    #[test]
+    fn dispersed_traders_keep_the_groups_mean_rate_but_a_few_send_most_orders() {
+        let group = dispersed();
+        let all = habits(&group, 20_000, individual_habit);
+        let mut rates: Vec<f64> = all.iter().map(rate).collect();
+        let mean = rates.iter().sum::<f64>() / rates.len() as f64;
+        let want = rate(&group);
+        assert!(
+            (mean / want - 1.0).abs() < 0.1,
+            "mean rate {mean} against {want}"
+        );
+        rates.sort_by(f64::total_cmp);
+        let top_tenth: f64 = rates[rates.len() * 9 / 10..].iter().sum();
+        assert!(
+            top_tenth > 0.4 * rates.iter().sum::<f64>(),
+            "the busiest tenth sends {top_tenth}"
+        );
+        let sizes: BTreeSet<u64> = all.iter().map(|p| p.size_median as u64).collect();
+        assert!(sizes.len() > 100, "{} distinct median sizes", sizes.len());
+        for p in &all {
+            assert!(p.p_market > 0.0 && p.p_cancel > 0.0);
+            assert!(p.p_market + p.p_cancel <= STYLE_RANGE.1 + 1e-12);
+        }
+        let takers = all
+            .iter()
+            .filter(|p| p.p_market > 2.0 * group.p_market)
+            .count();
+        assert!(
+            takers > all.len() / 20,
+            "{takers} traders take twice as often as the group"
+        );
+    }
+
+    #[test]
+    fn active_habits_come_from_the_busier_half() {
+        let group = dispersed();
+        let mut rates: Vec<f64> = habits(&group, 4_001, individual_habit)
+            .iter()
+            .map(rate)
+            .collect();
+        rates.sort_by(f64::total_cmp);
+        let median = rates[2_000];
+        let active = habits(&group, 500, active_habit);
+        assert!(
+            active.iter().all(|p| rate(p) >= 0.9 * median),
+            "median rate {median}"
+        );
     }
 }

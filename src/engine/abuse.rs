@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use super::Seat;
 use super::build::{Seating, stream_id};
 use crate::agents::Agent;
-use crate::agents::noise::NoiseAgent;
+use crate::agents::noise::{NoiseAgent, active_habit};
 use crate::fraud::Typology;
 use crate::fraud::ahead::{Ahead, Tip};
 use crate::fraud::cover::Cover;
@@ -28,7 +28,17 @@ const ABUSE_STREAMS: usize = 1 << 14;
 const LOOKALIKE_STREAMS: usize = (1 << 14) - 16;
 
 /// About how long one episode runs, to spread start times so one actor's episodes do not collide.
-fn typical_length(t: Typology) -> Nanos {
+/// A hidden episode keeps its accounts' honest pace (`Typology::hidden_order_gap`), so it runs
+/// up to about twice as long at difficulty 1.
+fn typical_length(t: Typology, difficulty: f64) -> Nanos {
+    let base = blatant_length(t);
+    match t {
+        Typology::QuoteStuffing | Typology::MarkingTheClose | Typology::Custom(_) => base,
+        _ => Nanos((base.0 as f64 * (1.0 + difficulty)) as u64),
+    }
+}
+
+fn blatant_length(t: Typology) -> Nanos {
     let minutes = match t {
         Typology::Spoofing | Typology::Layering => 12,
         Typology::WashTrading => 25,
@@ -98,7 +108,7 @@ pub(super) fn cast(
         let group = ABUSE_STREAMS + 64 * index + 4 * *repeat;
         *repeat += 1;
         let t = spec.typology;
-        let typical = typical_length(t);
+        let typical = typical_length(t, spec.difficulty);
         for actor in 0..spec.actors {
             let sid = stream_id(group, actor);
             let mut rng = rng::stream(seed, Domain::Agent, sid);
@@ -212,12 +222,22 @@ pub(super) fn cast(
                 Typology::InsiderTrading => Box::new(Ahead::new(false, tips.clone())),
                 Typology::Custom(_) => continue,
             };
-            let habit = honest_habit(scenario);
-            let habits: Vec<NoiseAgent> = (0..t.accounts())
+            // Each account trades with a habit of its own, drawn like a busy honest trader's; the
+            // episodes borrow the first account's.
+            let group_habit = honest_habit(scenario);
+            let own: Vec<NoiseParams> = (0..t.accounts())
                 .map(|k| {
                     let csid = stream_id(group + 2, actor * 8 + k as u32);
-                    let rng = rng::stream(seed, Domain::Agent, csid);
-                    NoiseAgent::new(habit.clone(), rng)
+                    active_habit(&group_habit, &mut rng::stream(seed, Domain::Habit, csid))
+                })
+                .collect();
+            let habit = own[0].clone();
+            let habits: Vec<NoiseAgent> = own
+                .into_iter()
+                .enumerate()
+                .map(|(k, habit)| {
+                    let csid = stream_id(group + 2, actor * 8 + k as u32);
+                    NoiseAgent::new(habit, rng::stream(seed, Domain::Agent, csid))
                 })
                 .collect();
             // Hidden owners often leave their links out of the register (undisclosed ownership,
@@ -226,13 +246,7 @@ pub(super) fn cast(
             let linked = t.accounts() > 1 || tips.iter().any(|tip| tip.victim.is_some());
             let disclosed = !linked || rng::open01(&mut disclosure) >= spec.difficulty;
             let agent = Manipulator::new(t, schedule, spec.difficulty, playbook, rng)
-                .with_cover(
-                    Cover::new(habits, habit.market_share()),
-                    Habit {
-                        size_median: habit.size_median,
-                        size_sigma: habit.size_sigma,
-                    },
-                )
+                .with_cover(Cover::new(habits, habit.market_share()), Habit::of(&habit))
                 .with_links_disclosed(disclosed);
             let seat = seating.seat_with(
                 sid,

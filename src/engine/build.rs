@@ -10,7 +10,7 @@ use crate::agents::custom::{Registry, Spec};
 use crate::agents::execution::ExecutionAgent;
 use crate::agents::market_maker::MarketMaker;
 use crate::agents::momentum::MomentumAgent;
-use crate::agents::noise::NoiseAgent;
+use crate::agents::noise::{NoiseAgent, individual_habit};
 use crate::agents::value::ValueAgent;
 use crate::agents::{Agent, MarketInfo};
 use crate::environment::{ActivityProfile, FundamentalPath, NewsJump, Shocks};
@@ -217,7 +217,10 @@ pub fn try_build_with(
             let sid = stream_id(g, k);
             let rng = rng::stream(seed, Domain::Agent, sid);
             let agent: Box<dyn Agent> = match &group.params {
-                AgentParams::Noise(p) => Box::new(NoiseAgent::new(p.clone(), rng)),
+                AgentParams::Noise(p) => Box::new(NoiseAgent::new(
+                    individual_habit(p, &mut rng::stream(seed, Domain::Habit, sid)),
+                    rng,
+                )),
                 AgentParams::Value(p) => Box::new(ValueAgent::new(p.clone(), rng)),
                 AgentParams::Momentum(p) => Box::new(MomentumAgent::new(p.clone(), rng)),
                 AgentParams::MarketMaker(p) => Box::new(MarketMaker::new(p.clone(), rng)),

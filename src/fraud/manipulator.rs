@@ -7,6 +7,7 @@ use super::cover::Cover;
 use super::{EpisodeId, Label, Push, Typology};
 use crate::agents::{Agent, AgentCtx, OpenOrders, OwnOrder, Report};
 use crate::rng::{self, SimRng};
+use crate::scenario::NoiseParams;
 use crate::types::{AccountId, Nanos, OrderId, OrderKind, Price, Qty, Side};
 
 /// What a playbook wants after a step.
@@ -68,6 +69,19 @@ pub struct Habit {
     /// Order sizes: median shares and sigma of the log.
     pub size_median: f64,
     pub size_sigma: f64,
+    /// Mean time between its new orders: the pace a fully hidden episode keeps to.
+    pub order_gap: Nanos,
+}
+
+impl Habit {
+    pub fn of(p: &NoiseParams) -> Habit {
+        let new_share = (1.0 - p.p_cancel).max(0.05);
+        Habit {
+            size_median: p.size_median,
+            size_sigma: p.size_sigma,
+            order_gap: Nanos((p.wake_interval.0 as f64 / new_share) as u64),
+        }
+    }
 }
 
 /// How far a fully hidden manipulator's sizes move toward its honest habit's (in log space): most
@@ -285,6 +299,8 @@ pub struct Manipulator {
     unwinding: Option<u32>,
     /// (candidate, time its start has waited out halts).
     halted_wait: (usize, Nanos),
+    /// When the last episode ended: a start it overran is due from then, not from its own time.
+    free_since: Nanos,
 }
 
 impl Manipulator {
@@ -321,6 +337,7 @@ impl Manipulator {
             cycle_start: (0, Nanos::ZERO),
             unwinding: None,
             halted_wait: (usize::MAX, Nanos::ZERO),
+            free_since: Nanos::ZERO,
         }
     }
 
@@ -421,6 +438,7 @@ impl Manipulator {
     }
 
     fn retry(&mut self, ctx: &mut AgentCtx, due: Nanos) {
+        let due = due.max(self.free_since);
         let halted = match self.halted_wait {
             (candidate, t) if candidate == self.next => t,
             _ => Nanos::ZERO,
@@ -456,7 +474,8 @@ impl Manipulator {
     /// How much longer a hidden manipulator rests so that the cycle just over, with its orders,
     /// took `hidden_order_gap` per order (scaled by difficulty).
     fn owed_rest(&self, now: Nanos) -> Nanos {
-        let gap = self.typology.hidden_order_gap().0 as f64 * self.tools.difficulty;
+        let habit_gap = self.tools.habit.map_or(Nanos::ZERO, |h| h.order_gap);
+        let gap = self.typology.hidden_order_gap(habit_gap).0 as f64 * self.tools.difficulty;
         let (sent, since) = self.cycle_start;
         let due = since.0 as f64 + gap * (self.tools.sent - sent) as f64;
         Nanos((due - now.0 as f64).max(0.0) as u64)
@@ -479,9 +498,10 @@ impl Manipulator {
     }
 
     fn wait_for_piece(&mut self, ctx: &mut AgentCtx) {
+        let habit_gap = self.tools.habit.map_or(Nanos::ZERO, |h| h.order_gap);
         let gap = self
             .tools
-            .after(PIECE_GAP.max(self.typology.hidden_order_gap()));
+            .after(PIECE_GAP.max(self.typology.hidden_order_gap(habit_gap)));
         ctx.wake_after(gap);
     }
 
@@ -489,15 +509,17 @@ impl Manipulator {
         self.tools.cancel_all(ctx);
         ctx.end_episode(self.tools.episode);
         self.running = false;
-        // Episodes never overlap: a late finish pushes the next start back.
+        // Episodes never overlap: a late finish pushes the next start back to now. Of several
+        // starts it overran, only the latest is kept, so the overdue ones do not run back to back.
         while self
             .schedule
             .times()
-            .get(self.next)
-            .is_some_and(|&t| t + MAX_SLIP < ctx.now)
+            .get(self.next + 1)
+            .is_some_and(|&t| t <= ctx.now)
         {
             self.next += 1;
         }
+        self.free_since = ctx.now;
         self.wake_for_next(ctx);
     }
 }
@@ -654,6 +676,7 @@ mod tests {
             Habit {
                 size_median: 100.0,
                 size_sigma: 0.5,
+                order_gap: Nanos::from_secs(120),
             },
         );
         m.start(&mut h.ctx(Nanos::ZERO, quote(9_999, 10_001)));
@@ -680,7 +703,7 @@ mod tests {
     }
 
     #[test]
-    fn hidden_cycles_rest_at_a_busy_honest_accounts_pace() {
+    fn hidden_cycles_rest_at_the_accounts_own_honest_pace() {
         // The distinct times orders went out (a cycle's genuine order and spoof go together).
         let cycles = |difficulty: f64| {
             let mut times: Vec<Nanos> = spoof_orders(difficulty, false)
@@ -694,7 +717,9 @@ mod tests {
         let blatant = cycles(0.0);
         let hidden = cycles(1.0);
         assert!(blatant.len() >= 5 && hidden.len() >= 2);
-        let per_cycle = Typology::Spoofing.hidden_order_gap().0 * 2;
+        // The habit's pace (120 s a new order) is slower than the typology's floor: it rules.
+        let per_cycle = Typology::Spoofing.hidden_order_gap(Nanos::from_secs(120)).0 * 2;
+        assert_eq!(per_cycle, Nanos::from_secs(240).0);
         assert!(
             gaps(&hidden).iter().all(|g| g.0 >= per_cycle),
             "two orders a cycle, {per_cycle} ns of rest: {hidden:?}"
@@ -786,6 +811,7 @@ mod tests {
             Habit {
                 size_median: 100.0,
                 size_sigma: 0.5,
+                order_gap: Nanos::from_secs(60),
             },
         );
         m.start(&mut h.ctx(Nanos::ZERO, quote(9_999, 10_001)));

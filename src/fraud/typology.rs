@@ -57,15 +57,18 @@ impl Typology {
         "insider_trading",
     ];
 
-    /// The least time per order a fully hidden manipulator of this typology keeps between the
-    /// cycles of an episode: a busy honest account's pace (a few orders per 5-minute window), so
-    /// the episode's windows are not the account's busiest. Quote stuffing hides among fast
-    /// quoters, whose bursts are many orders in a second.
-    pub fn hidden_order_gap(self) -> crate::types::Nanos {
-        crate::types::Nanos::from_secs(match self {
-            Typology::QuoteStuffing => 4,
-            _ => 75,
-        })
+    /// The time per order a fully hidden manipulator of this typology keeps between the cycles
+    /// of an episode: its accounts' own honest pace (`habit_gap` between new orders), so the
+    /// episode's windows are not the account's busiest — though no faster than a busy honest
+    /// account (a few orders per 5-minute window) and no slower than one every few minutes, so
+    /// the day still holds the episodes asked for. Quote stuffing hides among fast quoters,
+    /// whose bursts are many orders in a second.
+    pub fn hidden_order_gap(self, habit_gap: crate::types::Nanos) -> crate::types::Nanos {
+        use crate::types::Nanos;
+        match self {
+            Typology::QuoteStuffing => Nanos::from_secs(4),
+            _ => habit_gap.clamp(Nanos::from_secs(75), Nanos::from_secs(240)),
+        }
     }
 
     pub fn as_str(self) -> &'static str {

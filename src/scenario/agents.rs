@@ -7,11 +7,11 @@ use toml::de::DeTable;
 
 use super::duration::format_duration;
 use super::error::Source;
-use super::limits::{MAX_AGENTS, MAX_SHARES, MAX_TICKS};
+use super::limits::{MAX_AGENTS, MAX_DISPERSION, MAX_SHARES, MAX_TICKS};
 use super::model::{AgentGroup, Latency};
 use super::params::{
-    AgentParams, ExecStyle, ExecutionParams, MarketMakerParams, MomentumParams, NoiseParams,
-    UserParams, ValueParams,
+    AgentParams, Dispersion, ExecStyle, ExecutionParams, MarketMakerParams, MomentumParams,
+    NoiseParams, UserParams, ValueParams,
 };
 use super::parsed::Dur;
 use super::resolve::latency;
@@ -61,6 +61,9 @@ family!(RawNoise {
     size_median: f64,
     size_sigma: f64,
     max_resting: i64,
+    activity_dispersion: f64,
+    size_dispersion: f64,
+    style_dispersion: f64,
 });
 
 family!(RawValue {
@@ -288,7 +291,23 @@ fn noise(s: &Scope, r: &RawNoise) -> Result<AgentParams> {
             1,
             100_000,
         )?,
+        dispersion: Dispersion {
+            activity: dispersion(s, &r.activity_dispersion, "activity_dispersion")?,
+            size: dispersion(s, &r.size_dispersion, "size_dispersion")?,
+            style: dispersion(s, &r.style_dispersion, "style_dispersion")?,
+        },
     }))
+}
+
+/// A trader-to-trader sigma: 0 (identical traders) up to [`MAX_DISPERSION`].
+fn dispersion(s: &Scope, value: &Option<Spanned<f64>>, key: &str) -> Result<f64> {
+    s.float(
+        value,
+        key,
+        0.0,
+        &format!("a sigma from 0 (identical traders) to {MAX_DISPERSION}"),
+        |v| (0.0..=MAX_DISPERSION).contains(&v),
+    )
 }
 
 fn value(s: &Scope, r: &RawValue) -> Result<AgentParams> {

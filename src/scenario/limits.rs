@@ -37,6 +37,9 @@ pub const MAX_TEXT_CHARS: usize = 4_096;
 
 /// Lognormal size dispersion: at 4 one order in ten thousand is already 3 million times the median.
 pub const MAX_SIZE_SIGMA: f64 = 4.0;
+/// Largest trader-to-trader sigma of a noise group: at 2, one trader in forty is fifty times as
+/// active as the median one.
+pub const MAX_DISPERSION: f64 = 2.0;
 
 /// How far all news jumps together may move the value: between 1/100 and 100 times.
 pub const MAX_NEWS_FACTOR: f64 = 100.0;

@@ -42,8 +42,8 @@ pub use model::{
     Latency, LatencyParams, Market, OutputConfig, Reaction, Replay, Scenario, Session,
 };
 pub use params::{
-    AgentParams, ExecStyle, ExecutionParams, MarketMakerParams, MomentumParams, NoiseParams,
-    UserParams, ValueParams,
+    AgentParams, Dispersion, ExecStyle, ExecutionParams, MarketMakerParams, MomentumParams,
+    NoiseParams, UserParams, ValueParams,
 };
 pub use replay::DATA_DIR_ENV;
 

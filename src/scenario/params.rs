@@ -54,6 +54,23 @@ pub struct NoiseParams {
     /// Lognormal sigma of order sizes.
     pub size_sigma: f64,
     pub max_resting: usize,
+    /// How far each trader's own habit strays from these values (see [`Dispersion`]).
+    pub dispersion: Dispersion,
+}
+
+/// How much the traders of one noise group differ from each other. Real order flow comes from a
+/// heterogeneous population — a few accounts send most of the orders, some trade in round lots and
+/// some in odd ones, some mostly take — and a population of identical traders makes any account
+/// that deviates at all (a manipulator with an honest cover, say) stand out. Each is a sigma in log
+/// (or logit) space; 0 gives every trader the group's values exactly.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Dispersion {
+    /// Of each trader's activity rate, around the group's mean rate (which it keeps).
+    pub activity: f64,
+    /// Of each trader's median order size, around the group's.
+    pub size: f64,
+    /// Of each trader's `p_market` and `p_cancel`, in logit space.
+    pub style: f64,
 }
 
 impl NoiseParams {
@@ -74,6 +91,7 @@ impl Default for NoiseParams {
             size_median: 100.0,
             size_sigma: 0.5,
             max_resting: 5,
+            dispersion: Dispersion::default(),
         }
     }
 }
