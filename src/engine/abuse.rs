@@ -225,18 +225,20 @@ pub(super) fn cast(
             // Each account trades with a habit of its own, drawn like a busy honest trader's; the
             // episodes borrow the first account's.
             let group_habit = honest_habit(scenario);
-            let own: Vec<NoiseParams> = (0..t.accounts())
-                .map(|k| {
-                    let csid = stream_id(group + 2, actor * 8 + k as u32);
+            let cover_sids: Vec<u64> = (0..t.accounts())
+                .map(|k| stream_id(group + 2, actor * 8 + k as u32))
+                .collect();
+            let own: Vec<NoiseParams> = cover_sids
+                .iter()
+                .map(|&csid| {
                     active_habit(&group_habit, &mut rng::stream(seed, Domain::Habit, csid))
                 })
                 .collect();
             let habit = own[0].clone();
             let habits: Vec<NoiseAgent> = own
                 .into_iter()
-                .enumerate()
-                .map(|(k, habit)| {
-                    let csid = stream_id(group + 2, actor * 8 + k as u32);
+                .zip(&cover_sids)
+                .map(|(habit, &csid)| {
                     NoiseAgent::new(habit, rng::stream(seed, Domain::Agent, csid))
                 })
                 .collect();

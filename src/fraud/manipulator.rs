@@ -471,11 +471,16 @@ impl Manipulator {
         }
     }
 
+    /// The typology's hidden pace for these accounts' habit.
+    fn hidden_gap(&self) -> Nanos {
+        let habit_gap = self.tools.habit.map_or(Nanos::ZERO, |h| h.order_gap);
+        self.typology.hidden_order_gap(habit_gap)
+    }
+
     /// How much longer a hidden manipulator rests so that the cycle just over, with its orders,
     /// took `hidden_order_gap` per order (scaled by difficulty).
     fn owed_rest(&self, now: Nanos) -> Nanos {
-        let habit_gap = self.tools.habit.map_or(Nanos::ZERO, |h| h.order_gap);
-        let gap = self.typology.hidden_order_gap(habit_gap).0 as f64 * self.tools.difficulty;
+        let gap = self.hidden_gap().0 as f64 * self.tools.difficulty;
         let (sent, since) = self.cycle_start;
         let due = since.0 as f64 + gap * (self.tools.sent - sent) as f64;
         Nanos((due - now.0 as f64).max(0.0) as u64)
@@ -498,10 +503,7 @@ impl Manipulator {
     }
 
     fn wait_for_piece(&mut self, ctx: &mut AgentCtx) {
-        let habit_gap = self.tools.habit.map_or(Nanos::ZERO, |h| h.order_gap);
-        let gap = self
-            .tools
-            .after(PIECE_GAP.max(self.typology.hidden_order_gap(habit_gap)));
+        let gap = self.tools.after(PIECE_GAP.max(self.hidden_gap()));
         ctx.wake_after(gap);
     }
 
