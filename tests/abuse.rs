@@ -346,7 +346,7 @@ fn message_rate(rec: &MemoryRecorder, from: Nanos, to: Nanos) -> f64 {
 }
 
 #[test]
-fn quote_stuffing_bursts_raise_the_message_rate_and_never_trade() {
+fn quote_stuffing_bursts_raise_the_message_rate_and_almost_never_trade() {
     let (sim, rec) = day();
     let lives = lives(rec);
     let day_rate = message_rate(rec, Nanos::ZERO, sim.end);
