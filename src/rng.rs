@@ -27,6 +27,8 @@ pub enum Domain {
     Validation = 6,
     /// A trader's own habit, drawn once around its group's (`agents::noise::individual_habit`).
     Habit = 7,
+    /// Which trade-watching agents a trade reaches (`engine::alerts`).
+    Alert = 8,
 }
 
 /// The stream for `(seed, domain, id)`. ChaCha's 64-bit stream parameter carries domain and id; the key

@@ -523,7 +523,7 @@ fn latency_spike_agent_families() {
         18,
         20,
         "events[0].agents[1]",
-        "unknown agent family \"vaule\", expected one of \"noise\", \"value\", \"momentum\", \"market_maker\", \"execution\"",
+        "unknown agent family \"vaule\", expected one of \"noise\", \"value\", \"momentum\", \"market_maker\", \"fast_provider\", \"execution\"",
     );
     let e = err(&spike("[]"));
     check(
@@ -564,7 +564,7 @@ fn news_delay_families() {
         17,
         26,
         "events[0].delay.mm",
-        "unknown key `mm`, expected one of `noise`, `value`, `momentum`, `market_maker`, `execution`",
+        "unknown key `mm`, expected one of `noise`, `value`, `momentum`, `market_maker`, `fast_provider`, `execution`",
     );
     let e = err(&news("\"30s\""));
     check(
@@ -822,6 +822,63 @@ fn trader_dispersion_is_a_bounded_sigma() {
 }
 
 #[test]
+fn taking_runs_fast_providers_and_round_lots_name_their_bad_keys() {
+    let e = err(&with(
+        "[[agents]]\ntype = \"noise\"\ncount = 3\nmarket_run_tail = 0.5\n",
+    ));
+    check(
+        &e,
+        16,
+        19,
+        "agents[0].market_run_tail",
+        "expected 0 (single market orders) or a tail exponent from 1 to 5, got 0.5",
+    );
+    let e = err(&with(
+        "[[agents]]\ntype = \"fast_provider\"\ncount = 3\nburst_continue = 1.0\n",
+    ));
+    check(
+        &e,
+        16,
+        18,
+        "agents[0].burst_continue",
+        "expected a probability below 1 (a burst must end), got 1",
+    );
+    let e = err(&with(
+        "[[agents]]\ntype = \"fast_provider\"\ncount = 3\nburst_gap = \"0s\"\n",
+    ));
+    check(
+        &e,
+        16,
+        13,
+        "agents[0].burst_gap",
+        "expected an interval of at least 1us",
+    );
+    let e = err(&BASE.replace(
+        "tick_size = 0.01",
+        "tick_size = 0.01\nlot_size = 30\nround_lot = 100",
+    ));
+    check(
+        &e,
+        13,
+        13,
+        "market.round_lot",
+        "expected a multiple of lot_size (30 shares), got 100",
+    );
+    let s = parse(
+        &BASE.replace(
+            "tick_size = 0.01",
+            "tick_size = 0.01\nlot_size = 30\nround_lot_share = 0.5",
+        ),
+        Path::new(FILE),
+    )
+    .unwrap();
+    assert_eq!(
+        (s.market.round_lots.size, s.market.round_lots.share),
+        (120, 0.5)
+    );
+}
+
+#[test]
 fn fast_not_below_slow() {
     let e = err(&with(
         "[[agents]]\ntype = \"momentum\"\ncount = 3\nfast = \"10m\"\nslow = \"5m\"\n",
@@ -1047,7 +1104,12 @@ fn example_scenario_parses_to_expected_values() {
             ("value", "value", 20),
             ("momentum", "momentum", 10),
             ("funds", "execution", 2),
+            ("fast_provider", "fast_provider", 5),
         ]
+    );
+    assert_eq!(
+        s.agents[5].params,
+        AgentParams::FastProvider(marketsim::scenario::FastProviderParams::default())
     );
 
     // The dealers' override replaces only order_entry.base; the rest is the global latency.

@@ -5,6 +5,7 @@
 mod book_keeping;
 pub mod custom;
 pub mod execution;
+pub mod fast_provider;
 pub mod market_maker;
 pub mod momentum;
 pub mod noise;
@@ -17,6 +18,7 @@ use crate::environment::{ActivityProfile, FundamentalPath};
 use crate::exchange::market_data::Quote;
 use crate::fraud::{EpisodeId, Label, Ledger, Push, Typology};
 use crate::rng::{self, SimRng};
+use crate::scenario::RoundLots;
 use crate::stress::{Liquidity, StressSchedule};
 use crate::types::{AccountId, Nanos, OrderId, OrderKind, Price, Qty, Side};
 
@@ -120,14 +122,23 @@ pub enum RequestKind {
 pub struct MarketInfo {
     pub tick_size: f64,
     pub lot_size: u64,
+    pub round_lots: RoundLots,
     pub initial_price: Price,
     pub session_length: Nanos,
 }
 
 impl MarketInfo {
-    /// An order size drawn from a lognormal (real order sizes are right-skewed), in whole lots.
+    /// An order size drawn from a lognormal (real order sizes are right-skewed), in whole lots,
+    /// and with the market's [`RoundLots`] share rounded to round lots. Draws nothing more when
+    /// that share is 0.
     pub fn draw_size(&self, rng: &mut SimRng, median: f64, sigma: f64) -> Qty {
-        self.lots(rng::lognormal(rng, median, sigma))
+        let shares = rng::lognormal(rng, median, sigma);
+        let RoundLots { size, share } = self.round_lots;
+        if share > 0.0 && rng::open01(rng) < share {
+            let round = size as f64;
+            return self.lots((shares / round).round().max(1.0) * round);
+        }
+        self.lots(shares)
     }
 
     /// Rounds a share count to whole lots, at least one lot.
@@ -360,9 +371,43 @@ pub trait Agent: Send {
     fn reads_news(&self) -> bool {
         false
     }
+    /// The chance that this agent reacts to a trade it sees on the tape (0: it never watches);
+    /// each trading request then reaches it, after its market-data latency, as `on_trade`.
+    fn trade_reaction(&self) -> f64 {
+        0.0
+    }
+    /// Someone else's trade has reached this agent (see [`Agent::trade_reaction`]).
+    fn on_trade(&mut self, _ctx: &mut AgentCtx) {}
     /// Net position in shares, as the agent itself tracks it from its fills.
     fn position(&self) -> i64;
 }
 
 #[doc(hidden)]
 pub mod testing;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_round_lot_share_of_drawn_sizes_are_whole_round_lots_and_none_without_it() {
+        let market = |share| MarketInfo {
+            tick_size: 0.01,
+            lot_size: 1,
+            round_lots: RoundLots { size: 100, share },
+            initial_price: Price(10_000),
+            session_length: Nanos::from_secs(60),
+        };
+        let round_share = |m: &MarketInfo| {
+            let mut rng = rng::stream(1, rng::Domain::Agent, 0);
+            let n = 20_000;
+            let round = (0..n)
+                .filter(|_| m.draw_size(&mut rng, 150.0, 0.8).0.is_multiple_of(100))
+                .count();
+            round as f64 / n as f64
+        };
+        let mixed = round_share(&market(0.6));
+        assert!((0.6..0.62).contains(&mixed), "{mixed}");
+        assert!(round_share(&market(0.0)) < 0.02);
+    }
+}

@@ -11,7 +11,13 @@ pub struct NoiseAgent {
     params: NoiseParams,
     rng: SimRng,
     orders: OpenOrders,
+    /// The run of market orders being worked: its side and how many orders are still to go.
+    run: Option<(Side, u32)>,
 }
+
+/// Most market orders one decision is split into: a run from the far tail of the power law
+/// stays a burst, not the rest of the day.
+const MAX_RUN: f64 = 200.0;
 
 /// Bounds on one trader's activity relative to its group's: the lognormal draw is clamped so a
 /// single trader cannot make the day's event budget explode.
@@ -89,6 +95,62 @@ impl NoiseAgent {
             params,
             rng,
             orders: OpenOrders::default(),
+            run: None,
+        }
+    }
+
+    /// A market order on `side`: of a drawn size, or (with `p_take_touch`) of all the opposite
+    /// touch shows. Draws nothing extra when the scenario does not size against the touch.
+    fn market_order(&mut self, side: Side, ctx: &mut AgentCtx) {
+        let p = &self.params;
+        let mut qty = ctx
+            .market
+            .draw_size(&mut self.rng, p.size_median, p.size_sigma);
+        if p.runs.p_take_touch > 0.0 && rng::open01(&mut self.rng) < p.runs.p_take_touch {
+            let touch = match side {
+                Side::Buy => ctx.quote.ask,
+                Side::Sell => ctx.quote.bid,
+            };
+            if let Some((_, shown)) = touch {
+                qty = ctx.market.lots(shown.0 as f64);
+            }
+        }
+        self.orders
+            .submit(ctx, side, OrderKind::Market, Price(0), qty);
+    }
+
+    /// After a decision's first market order: the rest of its run, if the scenario splits them.
+    fn start_run(&mut self, side: Side, ctx: &mut AgentCtx) {
+        let tail = self.params.runs.tail;
+        if tail == 0.0 {
+            return;
+        }
+        let length = rng::open01(&mut self.rng).powf(-1.0 / tail).min(MAX_RUN) as u32;
+        if length > 1 {
+            self.run = Some((side, length - 1));
+            self.wake_in_run(ctx);
+        }
+    }
+
+    fn wake_in_run(&mut self, ctx: &mut AgentCtx) {
+        let gap = rng::exponential(&mut self.rng, self.params.runs.gap.0 as f64);
+        ctx.wake_after(Nanos(gap.max(1.0) as u64));
+    }
+
+    /// The next order of a run; the Poisson rhythm resumes after its last (or at a halt).
+    fn continue_run(&mut self, side: Side, left: u32, ctx: &mut AgentCtx) {
+        let left = if ctx.quote.halted {
+            0
+        } else {
+            self.market_order(side, ctx);
+            left.saturating_sub(1)
+        };
+        if left == 0 {
+            self.run = None;
+            ctx.wake_poisson(&mut self.rng, self.params.wake_interval);
+        } else {
+            self.run = Some((side, left));
+            self.wake_in_run(ctx);
         }
     }
 
@@ -134,6 +196,9 @@ impl Agent for NoiseAgent {
     }
 
     fn on_wake(&mut self, ctx: &mut AgentCtx) {
+        if let Some((side, left)) = self.run {
+            return self.continue_run(side, left, ctx);
+        }
         ctx.wake_poisson(&mut self.rng, self.params.wake_interval);
         if ctx.quote.halted {
             return;
@@ -151,14 +216,14 @@ impl Agent for NoiseAgent {
             return;
         }
         let side = ctx.uninformed_side(&mut self.rng);
+        if u < p.p_cancel + p.p_market {
+            self.market_order(side, ctx);
+            self.start_run(side, ctx);
+            return;
+        }
         let qty = ctx
             .market
             .draw_size(&mut self.rng, p.size_median, p.size_sigma);
-        if u < p.p_cancel + p.p_market {
-            self.orders
-                .submit(ctx, side, OrderKind::Market, Price(0), qty);
-            return;
-        }
         if self.orders.live_count() >= self.params.max_resting
             && let Some(oldest) = self.orders.cancel_nth_live(0)
         {
@@ -183,6 +248,7 @@ mod tests {
     use crate::agents::Request;
     use crate::agents::testing::{Harness, quote};
     use crate::rng::{Domain, stream};
+    use crate::scenario::MarketRuns;
     use std::collections::BTreeSet;
 
     fn run_wakes(params: NoiseParams, n: usize) -> Vec<Request> {
@@ -378,5 +444,78 @@ mod tests {
             active.iter().all(|p| rate(p) >= 0.9 * median),
             "median rate {median}"
         );
+    }
+
+    /// Wakes at the times the trader asks for; (time, side, qty) of every market order sent.
+    fn market_orders(params: NoiseParams, wakes: usize) -> Vec<(Nanos, Side, u64)> {
+        let mut h = Harness::new(100.0);
+        let mut agent = NoiseAgent::new(params, stream(2, Domain::Agent, 0));
+        let mut now = Nanos::ZERO;
+        let mut out = Vec::new();
+        for _ in 0..wakes {
+            agent.on_wake(&mut h.ctx(now, quote(9_999, 10_001)));
+            for r in h.take_requests() {
+                if let Request::New {
+                    kind: OrderKind::Market,
+                    side,
+                    qty,
+                    ..
+                } = r
+                {
+                    out.push((now, side, qty.0));
+                }
+            }
+            now = h.wake.take().expect("must schedule its next wake");
+        }
+        out
+    }
+
+    fn taker(runs: MarketRuns) -> NoiseParams {
+        NoiseParams {
+            p_market: 1.0,
+            p_cancel: 0.0,
+            wake_interval: Nanos::from_secs(3_600),
+            runs,
+            ..NoiseParams::default()
+        }
+    }
+
+    #[test]
+    fn a_decision_to_take_becomes_a_same_signed_run_of_orders_milliseconds_apart() {
+        let runs = MarketRuns {
+            tail: 1.5,
+            ..MarketRuns::default()
+        };
+        let orders = market_orders(taker(runs), 20_000);
+        let (mut same, mut quick_same, mut quick) = (0, 0, 0);
+        for w in orders.windows(2) {
+            let close = w[1].0 - w[0].0 < Nanos::from_millis(100);
+            quick += usize::from(close);
+            quick_same += usize::from(close && w[0].1 == w[1].1);
+            same += usize::from(w[0].1 == w[1].1);
+        }
+        assert_eq!(quick_same, quick, "a run keeps its side");
+        // P(run >= n) = n^-1.5: a run has zeta(1.5) = 2.6 orders on average, so ~60 % of
+        // successive orders belong to one run and agree; the rest agree half the time.
+        let agree = same as f64 / (orders.len() - 1) as f64;
+        assert!(
+            (0.72..0.85).contains(&agree),
+            "{agree} of successive signs agree"
+        );
+    }
+
+    #[test]
+    fn sized_against_the_touch_an_order_takes_all_the_opposite_side_shows() {
+        let runs = MarketRuns {
+            p_take_touch: 1.0,
+            ..MarketRuns::default()
+        };
+        let orders = market_orders(taker(runs), 200);
+        assert!(
+            orders.iter().all(|o| o.2 == 500),
+            "the harness quote shows 500 a side"
+        );
+        let drawn = market_orders(taker(MarketRuns::default()), 200);
+        assert!(drawn.iter().filter(|o| o.2 == 500).count() < 5);
     }
 }

@@ -38,6 +38,7 @@ impl Harness {
             market: MarketInfo {
                 tick_size: 0.01,
                 lot_size: 1,
+                round_lots: Default::default(),
                 initial_price: Price(10_000),
                 session_length,
             },

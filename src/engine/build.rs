@@ -8,6 +8,7 @@ use super::queue::EventQueue;
 use super::{EngineStats, Event, Seat, Simulation};
 use crate::agents::custom::{Registry, Spec};
 use crate::agents::execution::ExecutionAgent;
+use crate::agents::fast_provider::FastProvider;
 use crate::agents::market_maker::MarketMaker;
 use crate::agents::momentum::MomentumAgent;
 use crate::agents::noise::{NoiseAgent, individual_habit};
@@ -156,6 +157,7 @@ pub fn try_build_with(
     let market = MarketInfo {
         tick_size: tick,
         lot_size: scenario.market.lot_size,
+        round_lots: scenario.market.round_lots,
         initial_price: Price(scenario.market.initial_price_ticks),
         session_length: scenario.session.length,
     };
@@ -224,6 +226,7 @@ pub fn try_build_with(
                 AgentParams::Value(p) => Box::new(ValueAgent::new(p.clone(), rng)),
                 AgentParams::Momentum(p) => Box::new(MomentumAgent::new(p.clone(), rng)),
                 AgentParams::MarketMaker(p) => Box::new(MarketMaker::new(p.clone(), rng)),
+                AgentParams::FastProvider(p) => Box::new(FastProvider::new(p.clone(), rng)),
                 AgentParams::Execution(p) => Box::new(ExecutionAgent::new(p.clone(), rng)),
                 AgentParams::User(p) => registry.build(Spec {
                     kind: p.kind,
@@ -381,6 +384,7 @@ pub fn try_build_with(
             _ => {}
         }
     }
+    let alerts = super::alerts::TradeAlerts::new(&agents, seed);
     Ok(Simulation {
         queue,
         agents,
@@ -400,5 +404,6 @@ pub fn try_build_with(
         replay,
         started: false,
         failure: None,
+        alerts,
     })
 }

@@ -4,6 +4,7 @@
 //! agent's latency links.
 
 mod abuse;
+mod alerts;
 mod build;
 pub mod latency;
 pub mod queue;
@@ -42,6 +43,8 @@ enum Event {
     Resume,
     /// The next message of a replayed real day is due.
     Replay,
+    /// A trade has reached an agent that reacts to trades (see `alerts`).
+    TradeAlert(AgentId),
 }
 
 /// An agent's place in the world: its account and its network.
@@ -103,6 +106,7 @@ pub struct Simulation {
     started: bool,
     /// The first user strategy that gave up (see `AgentCtx::fail`): the run stops there.
     failure: Option<AgentFailure>,
+    alerts: alerts::TradeAlerts,
 }
 
 /// Where [`Simulation::advance_until`] stopped.
@@ -241,12 +245,14 @@ impl Simulation {
                 }
                 Event::Report(agent, report) => self.callback(now, agent, Callback::Report(report)),
                 Event::News(agent) => self.callback(now, agent, Callback::News),
+                Event::TradeAlert(agent) => self.callback(now, agent, Callback::TradeAlert),
                 Event::Arrive(agent, slot, request) => {
                     let account = self.seats[agent.0 as usize].accounts[slot as usize];
                     let mut labeled = Labeling {
                         inner: &mut *rec,
                         ledger: &mut self.ledger,
                     };
+                    let trades = self.exchange.stats().trades;
                     self.exchange.handle(
                         now,
                         agent,
@@ -270,6 +276,9 @@ impl Simulation {
                     });
                     for at in self.exchange.take_resumes() {
                         self.queue.push(at, Event::Resume);
+                    }
+                    if self.exchange.stats().trades > trades {
+                        self.alert_watchers(now, agent);
                     }
                 }
                 Event::Halt(i) => {
@@ -297,6 +306,7 @@ impl Simulation {
         let (Event::Wake(agent)
         | Event::Report(agent, _)
         | Event::News(agent)
+        | Event::TradeAlert(agent)
         | Event::Arrive(agent, ..)) = *event
         else {
             return;
@@ -305,6 +315,20 @@ impl Simulation {
         prefetch(seat, usize::MAX);
         prefetch(&seat.accounts[..], 64);
         prefetch(&*self.agents[agent.0 as usize], AGENT_PREFETCH_BYTES);
+    }
+
+    /// Tells the agents that watch trades about one, each after its market-data latency.
+    fn alert_watchers(&mut self, now: Nanos, taker: AgentId) {
+        if self.alerts.is_empty() {
+            return;
+        }
+        let (seats, queue, stress) = (&mut self.seats, &mut self.queue, &self.stress);
+        self.alerts.reached(taker, |agent| {
+            let seat = &mut seats[agent.0 as usize];
+            let slow = stress.latency_multiplier(now, seat.family, LinkKind::MarketData);
+            let delay = seat.market_data.delay(&mut seat.latency_rng, slow);
+            queue.push(now + Nanos(delay), Event::TradeAlert(agent));
+        });
     }
 
     /// Ends the session: open manipulation episodes close at the bell.
@@ -333,11 +357,16 @@ impl Simulation {
             next_order_id: &mut self.next_order_id,
             reports: &mut self.reports,
         };
+        let trades = venue.exchange.stats().trades;
         replay.step(&mut venue);
+        let traded = self.exchange.stats().trades > trades;
         if let Some(t) = replay.next_time() {
             self.queue.push(t, Event::Replay);
         }
         self.replay = Some((agent, replay));
+        if traded {
+            self.alert_watchers(now, agent);
+        }
     }
 
     /// Lets one agent act, then sends what it asked for.
@@ -376,6 +405,7 @@ impl Simulation {
             Callback::Wake => a.on_wake(&mut ctx),
             Callback::Report(r) => a.on_report(&r, &mut ctx),
             Callback::News => a.on_news(&mut ctx),
+            Callback::TradeAlert => a.on_trade(&mut ctx),
         }
         if let Some(message) = failure {
             self.failure.get_or_insert(AgentFailure {
@@ -413,4 +443,5 @@ enum Callback {
     Wake,
     Report(Report),
     News,
+    TradeAlert,
 }

@@ -10,8 +10,8 @@ use super::error::Source;
 use super::limits::{MAX_AGENTS, MAX_DISPERSION, MAX_SHARES, MAX_TICKS};
 use super::model::{AgentGroup, Latency};
 use super::params::{
-    AgentParams, Dispersion, ExecStyle, ExecutionParams, MarketMakerParams, MomentumParams,
-    NoiseParams, UserParams, ValueParams,
+    AgentParams, Dispersion, ExecStyle, ExecutionParams, FastProviderParams, MarketMakerParams,
+    MarketRuns, MomentumParams, NoiseParams, UserParams, ValueParams,
 };
 use super::parsed::Dur;
 use super::resolve::latency;
@@ -21,7 +21,14 @@ use super::validate::{Result, Scope};
 
 /// The `type` names of the agent families; events that target families (news delays, latency
 /// spikes) check their names against this list too.
-pub(crate) const FAMILIES: [&str; 5] = ["noise", "value", "momentum", "market_maker", "execution"];
+pub(crate) const FAMILIES: [&str; 6] = [
+    "noise",
+    "value",
+    "momentum",
+    "market_maker",
+    "fast_provider",
+    "execution",
+];
 
 /// The `type` names of user strategies (see `agents::custom`): not families of the library, so
 /// events cannot target them by family.
@@ -64,6 +71,9 @@ family!(RawNoise {
     activity_dispersion: f64,
     size_dispersion: f64,
     style_dispersion: f64,
+    market_run_tail: f64,
+    market_run_gap: Dur,
+    p_take_touch: f64,
 });
 
 family!(RawValue {
@@ -100,6 +110,19 @@ family!(RawMarketMaker {
     fade_ticks: i64,
     fade_time: Dur,
     fade_imbalance: f64,
+});
+
+family!(RawFastProvider {
+    wake_interval: Dur,
+    burst_continue: f64,
+    burst_gap: Dur,
+    burst_gap_sigma: f64,
+    size_median: f64,
+    size_sigma: f64,
+    p_improve: f64,
+    min_spread_ticks: i64,
+    p_react: f64,
+    max_inventory: i64,
 });
 
 family!(RawExecution {
@@ -181,6 +204,7 @@ fn group(src: &Source, root: &DeTable, entry: &Entry, global: &Latency) -> Resul
         "value" => build(&s, root, entry, global, value),
         "momentum" => build(&s, root, entry, global, momentum),
         "market_maker" => build(&s, root, entry, global, market_maker),
+        "fast_provider" => build(&s, root, entry, global, fast_provider),
         "custom" => build(&s, root, entry, global, |s, r| user(s, r, "custom")),
         "python" => build(&s, root, entry, global, |s, r| user(s, r, "python")),
         _ => build(&s, root, entry, global, execution),
@@ -296,7 +320,23 @@ fn noise(s: &Scope, r: &RawNoise) -> Result<AgentParams> {
             size: dispersion(s, &r.size_dispersion, "size_dispersion")?,
             style: dispersion(s, &r.style_dispersion, "style_dispersion")?,
         },
+        runs: market_runs(s, r)?,
     }))
+}
+
+fn market_runs(s: &Scope, r: &RawNoise) -> Result<MarketRuns> {
+    let d = MarketRuns::default();
+    Ok(MarketRuns {
+        tail: s.float(
+            &r.market_run_tail,
+            "market_run_tail",
+            d.tail,
+            "0 (single market orders) or a tail exponent from 1 to 5",
+            |v| v == 0.0 || (1.0..=5.0).contains(&v),
+        )?,
+        gap: s.interval(&r.market_run_gap, "market_run_gap", d.gap)?,
+        p_take_touch: s.probability(&r.p_take_touch, "p_take_touch", d.p_take_touch)?,
+    })
 }
 
 /// A trader-to-trader sigma: 0 (identical traders) up to [`MAX_DISPERSION`].
@@ -400,6 +440,40 @@ fn market_maker(s: &Scope, r: &RawMarketMaker) -> Result<AgentParams> {
             "an imbalance in (0, 1] (1 never fades on imbalance)",
             |v| v > 0.0 && v <= 1.0,
         )?,
+    }))
+}
+
+fn fast_provider(s: &Scope, r: &RawFastProvider) -> Result<AgentParams> {
+    let d = FastProviderParams::default();
+    Ok(AgentParams::FastProvider(FastProviderParams {
+        wake_interval: s.interval(&r.wake_interval, "wake_interval", d.wake_interval)?,
+        burst_continue: s.float(
+            &r.burst_continue,
+            "burst_continue",
+            d.burst_continue,
+            "a probability below 1 (a burst must end)",
+            |v| (0.0..1.0).contains(&v),
+        )?,
+        burst_gap: s.interval(&r.burst_gap, "burst_gap", d.burst_gap)?,
+        burst_gap_sigma: s.float(
+            &r.burst_gap_sigma,
+            "burst_gap_sigma",
+            d.burst_gap_sigma,
+            "a lognormal sigma from 0 to 4",
+            |v| (0.0..=4.0).contains(&v),
+        )?,
+        size_median: s.shares_f64(&r.size_median, "size_median", d.size_median)?,
+        size_sigma: s.size_sigma(&r.size_sigma, d.size_sigma)?,
+        p_improve: s.probability(&r.p_improve, "p_improve", d.p_improve)?,
+        min_spread_ticks: s.int(
+            &r.min_spread_ticks,
+            "min_spread_ticks",
+            d.min_spread_ticks,
+            1,
+            MAX_TICKS,
+        )?,
+        p_react: s.probability(&r.p_react, "p_react", d.p_react)?,
+        max_inventory: s.shares(&r.max_inventory, "max_inventory", d.max_inventory)?,
     }))
 }
 

@@ -38,6 +38,11 @@ pub fn projected(s: &Scenario) -> Vec<Work> {
                 AgentParams::Noise(p) => ("wake_interval", per(p.wake_interval.0, 1.0)),
                 AgentParams::Value(p) => ("wake_interval", per(p.wake_interval.0, 1.0)),
                 AgentParams::Momentum(p) => ("wake_interval", per(p.wake_interval.0, 1.0)),
+                // A burst of n requotes on average per idle wake, each a cancel and a new order.
+                AgentParams::FastProvider(p) => (
+                    "wake_interval",
+                    per(p.wake_interval.0, 2.0) / (1.0 - p.burst_continue),
+                ),
                 AgentParams::MarketMaker(p) => (
                     "wake_interval",
                     per(p.wake_interval.0, 4.0 * p.levels as f64),

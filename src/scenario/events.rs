@@ -125,16 +125,18 @@ struct RawDelay {
     value: Option<Spanned<Dur>>,
     momentum: Option<Spanned<Dur>>,
     market_maker: Option<Spanned<Dur>>,
+    fast_provider: Option<Spanned<Dur>>,
     execution: Option<Spanned<Dur>>,
 }
 
 impl RawDelay {
-    fn entries(&self) -> [(&'static str, &Option<Spanned<Dur>>); 5] {
+    fn entries(&self) -> [(&'static str, &Option<Spanned<Dur>>); 6] {
         [
             ("noise", &self.noise),
             ("value", &self.value),
             ("momentum", &self.momentum),
             ("market_maker", &self.market_maker),
+            ("fast_provider", &self.fast_provider),
             ("execution", &self.execution),
         ]
     }
@@ -940,7 +942,7 @@ size = 100
         );
         assert_eq!(
             spike.params_json(0.01),
-            r#"{"duration":"1m","multiplier":2.0,"agents":["execution","market_maker","momentum","noise","value"],"links":"order_entry"}"#
+            r#"{"duration":"1m","multiplier":2.0,"agents":["execution","fast_provider","market_maker","momentum","noise","value"],"links":"order_entry"}"#
         );
         let finger = |price_ticks| {
             event(

@@ -39,11 +39,11 @@ pub fn duration_limit() -> crate::types::Nanos {
 pub use error::ScenarioError;
 pub use model::{
     Abuse, AbuseAmount, AgentGroup, Compression, Event, EventKind, Fundamental, LabelsConfig,
-    Latency, LatencyParams, Market, OutputConfig, Reaction, Replay, Scenario, Session,
+    Latency, LatencyParams, Market, OutputConfig, Reaction, Replay, RoundLots, Scenario, Session,
 };
 pub use params::{
-    AgentParams, Dispersion, ExecStyle, ExecutionParams, MarketMakerParams, MomentumParams,
-    NoiseParams, UserParams, ValueParams,
+    AgentParams, Dispersion, ExecStyle, ExecutionParams, FastProviderParams, MarketMakerParams,
+    MarketRuns, MomentumParams, NoiseParams, UserParams, ValueParams,
 };
 pub use replay::DATA_DIR_ENV;
 
@@ -143,6 +143,10 @@ initial_price = 10
             (
                 "market_maker",
                 AgentParams::MarketMaker(MarketMakerParams::default()),
+            ),
+            (
+                "fast_provider",
+                AgentParams::FastProvider(FastProviderParams::default()),
             ),
             (
                 "execution",

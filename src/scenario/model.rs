@@ -104,9 +104,31 @@ pub struct Market {
     pub tick_size: f64,
     /// Shares.
     pub lot_size: u64,
+    /// The size mixture of drawn order sizes (see [`RoundLots`]).
+    pub round_lots: RoundLots,
     pub initial_price: f64,
     /// `initial_price` in ticks, which is what the book works in.
     pub initial_price_ticks: i64,
+}
+
+/// Real order sizes are a mixture: most are whole round lots (100, 200, 500 shares) and the rest
+/// odd sizes from a continuous spread — about 60 % of the shared LOBSTER days' orders are
+/// multiples of 100. With `share` > 0 that share of every drawn order size is rounded to whole
+/// round lots; 0 (the default) keeps sizes as drawn.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RoundLots {
+    /// Shares in a round lot (a multiple of `lot_size`).
+    pub size: u64,
+    pub share: f64,
+}
+
+impl Default for RoundLots {
+    fn default() -> Self {
+        RoundLots {
+            size: 100,
+            share: 0.0,
+        }
+    }
 }
 
 /// The latent "true value" process agents trade around: mean-reverting diffusion plus jumps.

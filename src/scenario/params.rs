@@ -9,6 +9,7 @@ pub enum AgentParams {
     Value(ValueParams),
     Momentum(MomentumParams),
     MarketMaker(MarketMakerParams),
+    FastProvider(FastProviderParams),
     Execution(ExecutionParams),
     /// A strategy the library does not ship: written by the user in Rust (`type = "custom"`) or
     /// Python (`type = "python"`), built at run time by the factory registered for it
@@ -35,6 +36,7 @@ impl AgentParams {
             AgentParams::Value(_) => "value",
             AgentParams::Momentum(_) => "momentum",
             AgentParams::MarketMaker(_) => "market_maker",
+            AgentParams::FastProvider(_) => "fast_provider",
             AgentParams::Execution(_) => "execution",
             AgentParams::User(p) => p.kind,
         }
@@ -56,6 +58,25 @@ pub struct NoiseParams {
     pub max_resting: usize,
     /// How far each trader's own habit strays from these values (see [`Dispersion`]).
     pub dispersion: Dispersion,
+    /// How a decision to take liquidity is worked (see [`MarketRuns`]).
+    pub runs: MarketRuns,
+}
+
+/// How noise traders take liquidity. Real market orders come in same-signed runs — a trader's
+/// decision split into several orders sent milliseconds apart, each sized against what the touch
+/// shows — which is why the sign of consecutive market orders agrees ~60 % more often than chance
+/// and why most of them move the price (Lillo & Farmer 2004; Bouchaud et al. 2018, ch. 10). The
+/// default (`tail` 0, `p_take_touch` 0) sends every decision as one order of a drawn size.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MarketRuns {
+    /// Tail exponent of the number of orders one decision is split into: P(run ≥ n) = n^−tail
+    /// (1.5–2.5 gives a sign autocorrelation that decays as a power law); 0 sends single orders.
+    pub tail: f64,
+    /// Mean gap between a run's orders.
+    pub gap: Nanos,
+    /// Chance that an order is sized to the whole opposite touch as the trader sees it, instead of
+    /// a drawn size.
+    pub p_take_touch: f64,
 }
 
 /// How much the traders of one noise group differ from each other. Real order flow comes from a
@@ -92,6 +113,7 @@ impl Default for NoiseParams {
             size_sigma: 0.5,
             max_resting: 5,
             dispersion: Dispersion::default(),
+            runs: MarketRuns::default(),
         }
     }
 }
@@ -200,6 +222,57 @@ impl Default for MarketMakerParams {
     }
 }
 
+impl Default for MarketRuns {
+    fn default() -> Self {
+        MarketRuns {
+            tail: 0.0,
+            gap: Nanos::from_millis(20),
+            p_take_touch: 0.0,
+        }
+    }
+}
+
+/// High-frequency liquidity providers who post at the touch and pull within milliseconds (see
+/// `agents::fast_provider`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FastProviderParams {
+    /// Mean time between bursts of quoting, on an average-busy part of the day.
+    pub wake_interval: Nanos,
+    /// Chance that a burst goes on after each requote.
+    pub burst_continue: f64,
+    /// Median gap between requotes inside a burst: how long a fleeting quote lives.
+    pub burst_gap: Nanos,
+    /// Lognormal sigma of that gap: real lifetimes span from below a millisecond to seconds.
+    pub burst_gap_sigma: f64,
+    pub size_median: f64,
+    pub size_sigma: f64,
+    /// Chance of posting one tick inside a spread wider than a tick instead of joining the best.
+    pub p_improve: f64,
+    /// Narrowest spread (ticks) it improves on; below it, it joins the best quote.
+    pub min_spread_ticks: i64,
+    /// Chance of reacting at once to each trade seen on the tape.
+    pub p_react: f64,
+    /// Beyond this position (shares) it quotes only the side that reduces it.
+    pub max_inventory: i64,
+}
+
+impl Default for FastProviderParams {
+    fn default() -> Self {
+        FastProviderParams {
+            wake_interval: Nanos::from_secs(2),
+            burst_continue: 0.8,
+            burst_gap: Nanos::from_millis(100),
+            burst_gap_sigma: 2.0,
+            size_median: 100.0,
+            size_sigma: 0.8,
+            p_improve: 0.3,
+            min_spread_ticks: 2,
+            p_react: 0.2,
+            max_inventory: 1000,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExecStyle {
     Twap,
@@ -249,12 +322,20 @@ mod tests {
             AgentParams::Value(ValueParams::default()),
             AgentParams::Momentum(MomentumParams::default()),
             AgentParams::MarketMaker(MarketMakerParams::default()),
+            AgentParams::FastProvider(FastProviderParams::default()),
             AgentParams::Execution(ExecutionParams::default()),
         ];
         let names: Vec<&str> = families.iter().map(AgentParams::family).collect();
         assert_eq!(
             names,
-            ["noise", "value", "momentum", "market_maker", "execution"]
+            [
+                "noise",
+                "value",
+                "momentum",
+                "market_maker",
+                "fast_provider",
+                "execution"
+            ]
         );
     }
 

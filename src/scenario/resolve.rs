@@ -8,10 +8,11 @@ use super::clock::format_clock;
 use super::duration::format_duration;
 use super::error::Source;
 use super::limits::{
-    MAX_FUNDAMENTAL_STEPS, MAX_LOT_SIZE, MAX_NAME_CHARS, MAX_TEXT_CHARS, MAX_TICKS,
+    MAX_FUNDAMENTAL_STEPS, MAX_LOT_SIZE, MAX_NAME_CHARS, MAX_SHARES, MAX_TEXT_CHARS, MAX_TICKS,
 };
 use super::model::{
-    Compression, Fundamental, Latency, LatencyParams, Market, OutputConfig, Replay, Session,
+    Compression, Fundamental, Latency, LatencyParams, Market, OutputConfig, Replay, RoundLots,
+    Session,
 };
 use super::schema::{
     CompressionName, RawActivity, RawFundamental, RawLatency, RawLatencyParams, RawMarket, RawMeta,
@@ -229,7 +230,7 @@ fn market(s: &Scope, r: &RawMarket) -> Result<Market> {
         )));
     }
     let tick_size = s.positive(&r.tick_size, "tick_size", 0.0)?;
-    let lot_size = s.int(&r.lot_size, "lot_size", 1, 1, MAX_LOT_SIZE)?;
+    let lot_size: u64 = s.int(&r.lot_size, "lot_size", 1, 1, MAX_LOT_SIZE)?;
     let initial_price = s.positive(&r.initial_price, "initial_price", 0.0)?;
     let Some(ticks) = whole_ticks(initial_price, tick_size) else {
         return Err(s.fail(&r.initial_price, "initial_price", format!(
@@ -243,10 +244,30 @@ fn market(s: &Scope, r: &RawMarket) -> Result<Market> {
              price has room to move), got {initial_price} / {tick_size} = {ticks} ticks; use a larger tick_size"
         )));
     }
+    // By default the smallest multiple of the lot that is at least the US round lot of 100.
+    let default_round = lot_size * 100u64.div_ceil(lot_size);
+    let round_lot: u64 = s.int(
+        &r.round_lot,
+        "round_lot",
+        default_round as i64,
+        1,
+        MAX_SHARES,
+    )?;
+    if !round_lot.is_multiple_of(lot_size) {
+        return Err(s.fail(
+            &r.round_lot,
+            "round_lot",
+            format!("expected a multiple of lot_size ({lot_size} shares), got {round_lot}"),
+        ));
+    }
     Ok(Market {
         symbol: symbol.clone(),
         tick_size,
         lot_size,
+        round_lots: RoundLots {
+            size: round_lot,
+            share: s.probability(&r.round_lot_share, "round_lot_share", 0.0)?,
+        },
         initial_price,
         initial_price_ticks: ticks,
     })

@@ -115,6 +115,8 @@ pub(crate) struct RawMarket {
     pub symbol: Spanned<String>,
     pub tick_size: Spanned<f64>,
     pub lot_size: Option<Spanned<i64>>,
+    pub round_lot: Option<Spanned<i64>>,
+    pub round_lot_share: Option<Spanned<f64>>,
     pub initial_price: Spanned<f64>,
 }
 
