@@ -116,6 +116,37 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         json: Option<PathBuf>,
     },
+    /// Estimate a scenario from one real LOBSTER day: session, price, tick, activity and sizes read
+    /// off it, the agents' behaviour searched by simulated method of moments against the
+    /// discriminator's window features. Writes the scenario, OUT.calibration.json (state and
+    /// report; --resume continues from it) and prints the AUC against the day before and after.
+    Calibrate {
+        /// The day's LOBSTER message CSV (any ticker, any level)
+        message: PathBuf,
+        /// Its orderbook CSV (default: found by the message file's name)
+        orderbook: Option<PathBuf>,
+        /// Scenario file to write
+        #[arg(long)]
+        out: PathBuf,
+        /// Search rounds (each simulates 4 candidate days in parallel)
+        #[arg(long, default_value_t = 12)]
+        rounds: u32,
+        /// Stop after the round that passes this wall time, e.g. "10m"
+        #[arg(long)]
+        budget: Option<String>,
+        /// Seed of the candidate days and of the search
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Worker threads (default: every core); the result does not depend on it
+        #[arg(long, default_value_t = 0)]
+        jobs: usize,
+        /// Continue from OUT.calibration.json
+        #[arg(long)]
+        resume: bool,
+        /// No progress lines
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// Check a run directory before trusting it: every file the manifest lists is there, has its
     /// recorded sha256 and row count, and the Parquet files have the schema this version writes
     Verify {
@@ -182,6 +213,8 @@ pub enum CliError {
     Read(#[from] ReadError),
     #[error("{0}")]
     Detect(#[from] DetectError),
+    #[error("{0}")]
+    Calibrate(#[from] crate::calibrate::CalibrateError),
     #[error("{bad} of {total} scenario files are invalid")]
     Invalid { bad: usize, total: usize },
     #[error("{0}")]
@@ -203,6 +236,11 @@ impl CliError {
                 FactsError::Json { .. } => 1,
                 FactsError::Interrupted => 130,
                 _ => 2,
+            },
+            CliError::Calibrate(e) => match e {
+                crate::calibrate::CalibrateError::Facts(_)
+                | crate::calibrate::CalibrateError::State { .. } => 2,
+                _ => 1,
             },
             CliError::Output(_) | CliError::Run(_) | CliError::Plot(_) => 1,
         }
@@ -312,6 +350,30 @@ pub fn main() -> ExitCode {
         }
         Command::Detect { train, test, json } => detect(&train, &test, json.as_deref()),
         Command::Sweep(args) => sweep(&args),
+        Command::Calibrate {
+            message,
+            orderbook,
+            out,
+            rounds,
+            budget,
+            seed,
+            jobs,
+            resume,
+            quiet,
+        } => calibrate(
+            crate::calibrate::Options {
+                message,
+                orderbook,
+                out,
+                rounds,
+                budget: None,
+                seed,
+                jobs,
+                resume,
+                quiet,
+            },
+            budget.as_deref(),
+        ),
         Command::Scenarios { dir } => list(&dir),
     };
     match result {
@@ -357,6 +419,17 @@ fn detect(train: &[PathBuf], test: &[PathBuf], json: Option<&Path>) -> Result<()
         println!("\nreport: {}", path.display());
     }
     eprintln!("detect: {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn calibrate(mut opts: crate::calibrate::Options, budget: Option<&str>) -> Result<(), CliError> {
+    if let Some(text) = budget {
+        let b = scenario::parse_duration(text)
+            .map_err(|e| CliError::BadArgument(format!("--budget {text:?}: {e}")))?;
+        opts.budget = Some(std::time::Duration::from_nanos(b.0));
+    }
+    let report = crate::calibrate::calibrate(&opts)?;
+    print!("{}", report.text());
     Ok(())
 }
 

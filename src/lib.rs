@@ -8,6 +8,7 @@
 pub mod agents;
 pub(crate) mod bitset;
 pub mod book;
+pub mod calibrate;
 pub mod cli;
 pub mod detect;
 pub mod engine;

@@ -29,6 +29,8 @@ pub enum Domain {
     Habit = 7,
     /// Which trade-watching agents a trade reaches (`engine::alerts`).
     Alert = 8,
+    /// The neighbours a calibration tries (`calibrate::search`): measurement, never simulation.
+    Calibration = 9,
 }
 
 /// The stream for `(seed, domain, id)`. ChaCha's 64-bit stream parameter carries domain and id; the key

@@ -73,8 +73,10 @@ fn check(name: &str, scenario: &Scenario, seed: u64) {
 }
 
 /// The library's simulated days (replays follow a real day, not a value; busy is the scale test).
-const DAYS: [&str; 14] = [
+const DAYS: [&str; 16] = [
     "baseline",
+    "calibrated_aapl",
+    "calibrated_amzn",
     "quick",
     "circuit_breaker",
     "fat_finger",
