@@ -834,6 +834,26 @@ fn taking_runs_fast_providers_and_round_lots_name_their_bad_keys() {
         "expected 0 (single market orders) or a tail exponent from 1 to 5, got 0.5",
     );
     let e = err(&with(
+        "[[agents]]\ntype = \"noise\"\ncount = 3\np_follow = 1.5\n",
+    ));
+    check(
+        &e,
+        16,
+        12,
+        "agents[0].p_follow",
+        "expected a probability in [0, 1], got 1.5",
+    );
+    let e = err(&with(
+        "[[agents]]\ntype = \"market_maker\"\ncount = 1\ntouch_size = 0\n",
+    ));
+    check(
+        &e,
+        16,
+        14,
+        "agents[0].touch_size",
+        "expected an integer from 1 to 1000000000000, got 0",
+    );
+    let e = err(&with(
         "[[agents]]\ntype = \"fast_provider\"\ncount = 3\nburst_continue = 1.0\n",
     ));
     check(
@@ -1121,7 +1141,10 @@ fn example_scenario_parses_to_expected_values() {
 
     assert_eq!(
         dealers.params,
-        AgentParams::MarketMaker(MarketMakerParams::default())
+        AgentParams::MarketMaker(MarketMakerParams {
+            touch_size: Some(100),
+            ..MarketMakerParams::default()
+        })
     );
     assert_eq!(
         s.agents[1].params,

@@ -149,29 +149,41 @@ impl MarketMaker {
     /// Brings the live quotes to the plan in `wanted`. A quote already at a planned price stays (and
     /// keeps its queue position); one off the plan is moved to a missing price on its side with a
     /// single modify (cancel/replace, as real makers do) or cancelled when nothing is missing there;
-    /// planned prices still uncovered get new post-only orders.
-    fn requote(&mut self, ctx: &mut AgentCtx, size: Qty) {
-        self.missing.clear();
-        for &(side, price) in &self.wanted {
+    /// planned prices still uncovered get new post-only orders. With a `touch_size`, a quote at a
+    /// side's best planned price that shows more than that is off the plan too (resized there).
+    fn requote(&mut self, ctx: &mut AgentCtx, size: Qty, touch: Option<Qty>) {
+        let (wanted, missing) = (&self.wanted, &mut self.missing);
+        // The best planned price of each side: `plan` pushes each side's levels best first.
+        let best = |side: Side| wanted.iter().find(|w| w.0 == side).map(|w| w.1);
+        let size_at = |side: Side, price: Price| match touch {
+            Some(t) if best(side) == Some(price) => t,
+            _ => size,
+        };
+        let fits = |o: &super::OwnOrder| {
+            wanted.contains(&(o.side, o.price))
+                && (touch.is_none() || o.remaining <= size_at(o.side, o.price))
+        };
+        missing.clear();
+        for &(side, price) in wanted {
             if !self
                 .orders
                 .live()
-                .any(|o| o.side == side && o.price == price)
+                .any(|o| o.side == side && o.price == price && fits(o))
             {
-                self.missing.push((side, price));
+                missing.push((side, price));
             }
         }
-        let (wanted, missing) = (&self.wanted, &mut self.missing);
         for o in self.orders.live_mut() {
-            if wanted.contains(&(o.side, o.price)) {
+            if fits(o) {
                 continue;
             }
             match missing.iter().position(|&(side, _)| side == o.side) {
                 Some(i) => {
                     let (_, price) = missing.swap_remove(i);
-                    ctx.modify(o, price, size);
+                    let qty = size_at(o.side, price);
+                    ctx.modify(o, price, qty);
                     o.price = price;
-                    o.remaining = size;
+                    o.remaining = qty;
                 }
                 None => {
                     ctx.cancel(o);
@@ -180,8 +192,9 @@ impl MarketMaker {
             }
         }
         for &(side, price) in missing.iter() {
+            let qty = size_at(side, price);
             self.orders
-                .submit(ctx, side, OrderKind::PostOnly, price, size);
+                .submit(ctx, side, OrderKind::PostOnly, price, qty);
         }
     }
 }
@@ -217,10 +230,10 @@ impl Agent for MarketMaker {
             let thin = self.thin_side(&ctx.quote);
             self.plan(mid, liquidity.spread_multiplier, ctx.now, thin);
         }
-        let size = ctx
-            .market
-            .lots(self.params.size as f64 * (1.0 - liquidity.depth_cut));
-        self.requote(ctx, size);
+        let scaled = |shares: u64| ctx.market.lots(shares as f64 * (1.0 - liquidity.depth_cut));
+        let size = scaled(self.params.size);
+        let touch = self.params.touch_size.map(scaled);
+        self.requote(ctx, size, touch);
     }
 
     fn on_report(&mut self, report: &Report, ctx: &mut AgentCtx) {
@@ -269,6 +282,47 @@ mod tests {
         assert_eq!(quotes.len(), 6);
         assert!(quotes.contains(&(Side::Buy, 9_999)) && quotes.contains(&(Side::Sell, 10_001)));
         assert!(quotes.contains(&(Side::Buy, 9_997)) && quotes.contains(&(Side::Sell, 10_003)));
+    }
+
+    #[test]
+    fn a_touch_size_thins_the_best_quotes_and_resizes_one_that_becomes_best() {
+        let params = MarketMakerParams {
+            touch_size: Some(50),
+            ..MarketMakerParams::default()
+        };
+        let mut h = Harness::new(100.0);
+        let mut mm = MarketMaker::new(params, stream(1, Domain::Agent, 5));
+        mm.on_wake(&mut h.ctx(Nanos::ZERO, quote(9_998, 10_002)));
+        let sizes = |reqs: &[Request]| -> Vec<(Side, i64, u64)> {
+            let mut v: Vec<_> = reqs
+                .iter()
+                .filter_map(|r| match *r {
+                    Request::New {
+                        side, price, qty, ..
+                    }
+                    | Request::Modify {
+                        side, price, qty, ..
+                    } => Some((side, price.0, qty.0)),
+                    _ => None,
+                })
+                .collect();
+            v.sort();
+            v
+        };
+        let first = sizes(&h.take_requests());
+        assert!(
+            first.contains(&(Side::Buy, 9_999, 50)) && first.contains(&(Side::Sell, 10_001, 50))
+        );
+        assert!(
+            first.contains(&(Side::Buy, 9_997, 200)) && first.contains(&(Side::Sell, 10_003, 200))
+        );
+        // Two ticks down: the old second bid (9,997, 200 shares) is now the best planned bid, so
+        // it is resized to the touch's 50; the old best ask (10,001, 50) is now second and may
+        // keep its size, being smaller than a level's.
+        mm.on_wake(&mut h.ctx(Nanos::from_secs(1), quote(9_996, 10_000)));
+        let moved = sizes(&h.take_requests());
+        assert!(moved.contains(&(Side::Buy, 9_997, 50)), "{moved:?}");
+        assert!(moved.iter().all(|&(_, _, q)| q == 50 || q == 200));
     }
 
     fn count(reqs: &[Request], pick: fn(&Request) -> bool) -> usize {

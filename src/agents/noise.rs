@@ -119,6 +119,16 @@ impl NoiseAgent {
             .submit(ctx, side, OrderKind::Market, Price(0), qty);
     }
 
+    /// The side a decision to take goes to: with `p_follow`, the last trade's aggressor as the
+    /// tape showed it (draws nothing when the scenario has no followers).
+    fn followed(&mut self, own: Side, ctx: &AgentCtx) -> Side {
+        let p_follow = self.params.runs.p_follow;
+        if p_follow == 0.0 || rng::open01(&mut self.rng) >= p_follow {
+            return own;
+        }
+        ctx.quote.last_aggressor.unwrap_or(own)
+    }
+
     /// After a decision's first market order: the rest of its run, if the scenario splits them.
     fn start_run(&mut self, side: Side, ctx: &mut AgentCtx) {
         let tail = self.params.runs.tail;
@@ -217,6 +227,7 @@ impl Agent for NoiseAgent {
         }
         let side = ctx.uninformed_side(&mut self.rng);
         if u < p.p_cancel + p.p_market {
+            let side = self.followed(side, ctx);
             self.market_order(side, ctx);
             self.start_run(side, ctx);
             return;
@@ -448,12 +459,20 @@ mod tests {
 
     /// Wakes at the times the trader asks for; (time, side, qty) of every market order sent.
     fn market_orders(params: NoiseParams, wakes: usize) -> Vec<(Nanos, Side, u64)> {
+        market_orders_seeing(params, wakes, quote(9_999, 10_001))
+    }
+
+    fn market_orders_seeing(
+        params: NoiseParams,
+        wakes: usize,
+        seen: crate::exchange::market_data::Quote,
+    ) -> Vec<(Nanos, Side, u64)> {
         let mut h = Harness::new(100.0);
         let mut agent = NoiseAgent::new(params, stream(2, Domain::Agent, 0));
         let mut now = Nanos::ZERO;
         let mut out = Vec::new();
         for _ in 0..wakes {
-            agent.on_wake(&mut h.ctx(now, quote(9_999, 10_001)));
+            agent.on_wake(&mut h.ctx(now, seen));
             for r in h.take_requests() {
                 if let Request::New {
                     kind: OrderKind::Market,
@@ -517,5 +536,27 @@ mod tests {
         );
         let drawn = market_orders(taker(MarketRuns::default()), 200);
         assert!(drawn.iter().filter(|o| o.2 == 500).count() < 5);
+    }
+
+    #[test]
+    fn followers_take_the_side_the_tape_last_showed_taking() {
+        let follow = |p_follow| MarketRuns {
+            p_follow,
+            ..MarketRuns::default()
+        };
+        let sold = crate::exchange::market_data::Quote {
+            last_aggressor: Some(Side::Sell),
+            ..quote(9_999, 10_001)
+        };
+        let sells = |orders: &[(Nanos, Side, u64)]| {
+            orders.iter().filter(|o| o.1 == Side::Sell).count() as f64 / orders.len() as f64
+        };
+        let all = market_orders_seeing(taker(follow(1.0)), 500, sold);
+        assert_eq!(sells(&all), 1.0);
+        let some = sells(&market_orders_seeing(taker(follow(0.6)), 4_000, sold));
+        assert!((some - 0.8).abs() < 0.03, "{some}");
+        // An empty tape (no trade yet) leaves each trader its own side.
+        let none = sells(&market_orders(taker(follow(1.0)), 4_000));
+        assert!((none - 0.5).abs() < 0.03, "{none}");
     }
 }

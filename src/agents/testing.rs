@@ -119,6 +119,7 @@ pub fn quote(bid: i64, ask: i64) -> Quote {
         bid: Some((Price(bid), Qty(500))),
         ask: Some((Price(ask), Qty(500))),
         last_trade: None,
+        last_aggressor: None,
         volume: 0,
         new_orders: 0,
         halted: false,

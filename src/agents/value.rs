@@ -5,12 +5,24 @@
 use super::{Agent, AgentCtx, OpenOrders, Report};
 use crate::rng::{self, SimRng};
 use crate::scenario::ValueParams;
-use crate::types::{OrderKind, Price, Side};
+use crate::types::{Nanos, OrderKind, Price, Qty, Side};
 
 pub struct ValueAgent {
     params: ValueParams,
     rng: SimRng,
     orders: OpenOrders,
+    /// An aggressive trade being worked in slices (with `slice_gap`).
+    slicing: Option<Slicing>,
+    /// The wake it asked for last: a wake it superseded (news started a sliced trade) is ignored.
+    due: Nanos,
+}
+
+/// What is left of a sliced trade: its side, the shares still to take and the worst price.
+#[derive(Copy, Clone, Debug)]
+struct Slicing {
+    side: Side,
+    left: Qty,
+    limit: Price,
 }
 
 impl ValueAgent {
@@ -19,7 +31,41 @@ impl ValueAgent {
             params,
             rng,
             orders: OpenOrders::default(),
+            slicing: None,
+            due: Nanos::ZERO,
         }
+    }
+
+    /// The next slice of the trade being worked: an IOC at the opposite touch for at most what it
+    /// shows, while that touch is within the trade's limit; then the next wake, a slice gap
+    /// later, or back to the trader's own rhythm when the trade is done or the price has gone.
+    fn slice(&mut self, gap: Nanos, ctx: &mut AgentCtx) {
+        let Some(mut work) = self.slicing.take() else {
+            return;
+        };
+        let touch = match work.side {
+            Side::Buy => ctx.quote.ask.filter(|(p, _)| p.0 <= work.limit.0),
+            Side::Sell => ctx.quote.bid.filter(|(p, _)| p.0 >= work.limit.0),
+        };
+        if let Some((price, shown)) = touch.filter(|_| !ctx.quote.halted) {
+            let qty = work.left.min(ctx.market.lots(shown.0 as f64));
+            self.orders
+                .submit(ctx, work.side, OrderKind::Ioc, price, qty);
+            work.left = Qty(work.left.0 - qty.0);
+            if !work.left.is_zero() {
+                self.slicing = Some(work);
+                let wait = rng::exponential(&mut self.rng, gap.0 as f64).max(1.0);
+                ctx.wake_after(Nanos(wait as u64));
+                self.due = ctx.now + Nanos(wait as u64);
+                return;
+            }
+        }
+        self.wake_in_rhythm(ctx);
+    }
+
+    fn wake_in_rhythm(&mut self, ctx: &mut AgentCtx) {
+        ctx.wake_poisson(&mut self.rng, self.params.wake_interval);
+        self.due = ctx.wake.unwrap_or(ctx.now);
     }
 
     /// Trades on a mispricing of `gap` (estimate over market price, minus one; its sign is `side`'s).
@@ -70,6 +116,14 @@ impl ValueAgent {
         if price.0 < 1 {
             return;
         }
+        if let Some(gap) = self.params.slice_gap.filter(|_| aggressive) {
+            self.slicing = Some(Slicing {
+                side,
+                left: qty,
+                limit: price,
+            });
+            return self.slice(gap, ctx);
+        }
         self.orders.submit(ctx, side, kind, price, qty);
     }
 
@@ -107,11 +161,19 @@ impl Agent for ValueAgent {
     }
 
     fn start(&mut self, ctx: &mut AgentCtx) {
-        ctx.wake_poisson(&mut self.rng, self.params.wake_interval);
+        self.wake_in_rhythm(ctx);
     }
 
     fn on_wake(&mut self, ctx: &mut AgentCtx) {
-        ctx.wake_poisson(&mut self.rng, self.params.wake_interval);
+        if let Some(gap) = self.params.slice_gap {
+            if ctx.now != self.due {
+                return;
+            }
+            if self.slicing.is_some() {
+                return self.slice(gap, ctx);
+            }
+        }
+        self.wake_in_rhythm(ctx);
         self.reassess(ctx);
     }
 
@@ -139,7 +201,6 @@ mod tests {
     use crate::agents::Request;
     use crate::agents::testing::{Harness, quote};
     use crate::rng::{Domain, stream};
-    use crate::types::{Nanos, Qty};
 
     fn sides_after_wakes(value: f64, bid: i64, ask: i64) -> (usize, usize) {
         let mut h = Harness::new(value);
@@ -232,5 +293,49 @@ mod tests {
             }
         }
         agent.position()
+    }
+
+    #[test]
+    fn a_sliced_trade_takes_the_touch_one_slice_at_a_time_then_resumes_its_rhythm() {
+        let mut h = Harness::new(110.0);
+        let params = ValueParams {
+            max_position: 2_000,
+            p_aggressive: 1.0,
+            observation_noise: 0.0,
+            slice_gap: Some(Nanos::from_millis(5)),
+            ..ValueParams::default()
+        };
+        let mut agent = ValueAgent::new(params, stream(3, Domain::Agent, 3));
+        agent.start(&mut h.ctx(Nanos::ZERO, quote(9_999, 10_001)));
+        let mut now = h.wake.take().unwrap();
+        let mut slices = Vec::new();
+        loop {
+            agent.on_wake(&mut h.ctx(now, quote(9_999, 10_001)));
+            let sent = h.take_requests();
+            let next = h.wake.take().unwrap();
+            let Some(Request::New {
+                kind, price, qty, ..
+            }) = sent.first().copied()
+            else {
+                break;
+            };
+            assert_eq!(
+                (kind, price),
+                (OrderKind::Ioc, Price(10_001)),
+                "at the touch"
+            );
+            assert!(qty.0 <= 500, "no more than the touch shows");
+            slices.push((now, qty.0));
+            if next - now > Nanos::from_secs(1) {
+                break; // the trade is done: back to looks minutes apart
+            }
+            now = next;
+        }
+        let total: u64 = slices.iter().map(|s| s.1).sum();
+        assert!(slices.len() >= 3, "{slices:?}");
+        assert!(total <= 2_000 && total > 1_000, "{total}");
+        // A wake it superseded (its rhythm's, after news started a trade) is ignored.
+        agent.on_wake(&mut h.ctx(now + Nanos(1), quote(9_999, 10_001)));
+        assert!(h.take_requests().is_empty());
     }
 }

@@ -34,7 +34,7 @@ const fn knob(name: &'static str, lo: f64, hi: f64, scale: Scale, what: &'static
 }
 
 /// The searched parameters, in the order a [`Point`] holds them.
-pub const KNOBS: [Knob; 19] = [
+pub const KNOBS: [Knob; 23] = [
     knob(
         "noise_wake_s",
         10.0,
@@ -85,6 +85,13 @@ pub const KNOBS: [Knob; 19] = [
         "chance a market order takes the whole touch",
     ),
     knob(
+        "follow",
+        0.0,
+        0.95,
+        Scale::Linear,
+        "chance a taker follows the last trade's side",
+    ),
+    knob(
         "maker_half_spread",
         1.0,
         60.0,
@@ -99,11 +106,25 @@ pub const KNOBS: [Knob; 19] = [
         "market makers' shares per level, in median order sizes",
     ),
     knob(
+        "maker_touch_x",
+        0.1,
+        20.0,
+        Scale::Log,
+        "market makers' shares at their best level, in median order sizes",
+    ),
+    knob(
         "value_wake_s",
         5.0,
         3_600.0,
         Scale::Log,
         "fundamentalists' mean seconds between looks",
+    ),
+    knob(
+        "value_slice_ms",
+        0.1,
+        5_000.0,
+        Scale::Log,
+        "mean gap between the touch-sized slices of a fundamentalist's trade, ms",
     ),
     knob(
         "child_s",
@@ -168,6 +189,13 @@ pub const KNOBS: [Knob; 19] = [
         Scale::Linear,
         "chance a provider requotes when a trade prints",
     ),
+    knob(
+        "fast_size_x",
+        0.1,
+        10.0,
+        Scale::Log,
+        "providers' median quote, in median order sizes",
+    ),
 ];
 
 /// Values of [`KNOBS`], in natural units, inside their bounds.
@@ -190,9 +218,12 @@ impl Point {
             1.8,
             20.0,
             day.take_touch,
+            0.3,
             (spread / 2.0).round(),
             3.0,
+            1.0,
             60.0,
+            5.0,
             2.0,
             10.0,
             fast_wake,
@@ -202,6 +233,7 @@ impl Point {
             0.6,
             (spread * 0.6).round(),
             0.2,
+            1.0,
         ];
         Point(values).clamped()
     }
@@ -337,6 +369,7 @@ max_resting = 1
 market_run_tail = {tail:.3}
 market_run_gap = "{run_gap}us"
 p_take_touch = {take:.3}
+p_follow = {follow:.3}
 
 [[agents]]
 type = "value"
@@ -348,6 +381,7 @@ p_aggressive = 0.8
 size_median = {value_size}
 size_sigma = 0.5
 max_position = {value_position}
+slice_gap = "{value_slice}us"
 
 [[agents]]
 type = "momentum"
@@ -368,6 +402,7 @@ levels = 5
 level_spacing_ticks = {spacing}
 half_spread_ticks = {half}
 size = {maker_size}
+touch_size = {maker_touch}
 max_inventory = {maker_inventory}
 skew_ticks = {skew}.0
 vol_window = "5m"
@@ -396,7 +431,7 @@ wake_interval = "{fast_wake}ms"
 burst_continue = {burst_continue:.3}
 burst_gap = "{burst_gap}us"
 burst_gap_sigma = {gap_sigma:.2}
-size_median = {size}
+size_median = {fast_size}
 size_sigma = {sigma:.2}
 p_improve = {p_improve:.3}
 min_spread_ticks = {min_spread}
@@ -417,13 +452,17 @@ latency = {{ order_entry = {{ base = "20us", jitter = "5us" }}, market_data = {{
         sigma = day.size_sigma,
         tail = p("run_tail"),
         take = p("take_touch"),
+        follow = p("follow"),
         run_gap = (p("run_gap_ms") * 1e3).round().max(1.0) as u64,
         value_size = shares(2.0 * size),
         value_position = shares(30.0 * size),
         momentum_position = shares(15.0 * size),
         spacing = (half / 2).max(1),
         maker_size = shares(p("maker_size_x") * size),
+        maker_touch = shares(p("maker_touch_x") * size),
+        fast_size = shares(p("fast_size_x") * size),
         value_wake = (p("value_wake_s") * 1e3).round() as u64,
+        value_slice = (p("value_slice_ms") * 1e3).round().max(1.0) as u64,
         gap_sigma = p("burst_gap_sigma"),
         child = (p("child_s") * 1e3).round() as u64,
         maker_inventory = shares(100.0 * size),

@@ -1,8 +1,8 @@
 //! `marketsim calibrate`: a scenario estimated from one real LOBSTER day. What the day states
 //! directly (session, price level, tick, intraday activity, order sizes, round lots, its volatility)
 //! is read off it ([`day`]); the agents' behaviour is then searched by simulated method of moments
-//! ([`search`]) against the medians of the discriminator's own window features ([`moments`]), and
-//! the result is written as a commented scenario that `check` accepts and that runs with stress
+//! ([`search`]) against the medians of the discriminator's own window features ([`moments`]) and
+//! the real day's headline stylized facts and message rate ([`stylized`]), and the result is written as a commented scenario that `check` accepts and that runs with stress
 //! events and abuse added like any other. The report gives each feature's distance and the
 //! discriminator's AUC against the real day before and after.
 
@@ -10,6 +10,7 @@ pub mod day;
 pub mod knobs;
 pub mod moments;
 pub mod search;
+pub mod stylized;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -20,12 +21,14 @@ use serde::Serialize;
 use crate::facts::FactsError;
 use crate::facts::adversarial::observe::Observed;
 use crate::facts::adversarial::{self, Day};
+use crate::facts::report::facts_of_series;
 use crate::facts::series::MarketSeries;
 use crate::run::{RunOptions, run};
 use day::RealDay;
 use knobs::{KNOBS, Point};
 use moments::{Fit, Moments};
 use search::State;
+use stylized::DayGap;
 
 /// Most engine events one candidate day may use: a neighbour that floods the book is scored as
 /// the worst, not allowed to run for minutes.
@@ -93,6 +96,10 @@ pub struct Report {
     pub separating_after: Vec<String>,
     /// Features farthest off after calibration: (name, gap in target spreads).
     pub worst_after: Vec<(String, f64)>,
+    /// Headline stylized facts the real day passes and the calibrated one does not.
+    pub failed_bands_after: Vec<String>,
+    /// log2 of the calibrated day's touch message rate over the real day's.
+    pub rate_doublings_after: f64,
     pub knobs: Vec<(String, f64, String)>,
 }
 
@@ -100,7 +107,7 @@ impl Report {
     pub fn text(&self) -> String {
         let f = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.3}"));
         let mut s = format!(
-            "calibrated to {}: {} rounds in {:.0} s\n  moment score {:.2} -> {:.2} (mean squared gap of window-feature medians, in the real day's spreads)\n  discriminator ROC AUC against the real day {} -> {}\n  scorecard median W1 {} -> {}\n  farthest features now:",
+            "calibrated to {}: {} rounds in {:.0} s\n  moment score {:.2} -> {:.2} (mean squared gap of window-feature medians in the real day's spreads, plus the day-level gaps)\n  discriminator ROC AUC against the real day {} -> {}\n  scorecard median W1 {} -> {}\n  farthest features now:",
             self.target,
             self.rounds,
             self.seconds,
@@ -114,13 +121,18 @@ impl Report {
         for (name, gap) in &self.worst_after {
             s += &format!(" {name} {gap:+.1}");
         }
-        s += &format!(
-            "\n  features that still separate on their own: {}",
-            if self.separating_after.is_empty() {
-                "none".into()
+        let listed = |names: &[String]| {
+            if names.is_empty() {
+                "none".to_string()
             } else {
-                self.separating_after.join(", ")
+                names.join(", ")
             }
+        };
+        s += &format!(
+            "\n  features that still separate on their own: {}\n  headline bands the real day passes and the calibrated one fails: {}\n  message rate: {:.2}x the real day's",
+            listed(&self.separating_after),
+            listed(&self.failed_bands_after),
+            self.rate_doublings_after.exp2()
         );
         s += &format!("\n  scenario: {}\n", self.scenario.display());
         s
@@ -146,6 +158,8 @@ struct Target {
     day: RealDay,
     series: MarketSeries,
     moments: Moments,
+    /// The real day's stylized facts: the bands it passes, the calibrated day must pass.
+    facts: crate::facts::report::Facts,
     name: String,
 }
 
@@ -179,6 +193,7 @@ impl Target {
         Ok(Target {
             name: day.symbol.clone(),
             moments: Moments::of(&o),
+            facts: facts_of_series(&series),
             day,
             series,
         })
@@ -217,12 +232,17 @@ impl Target {
 
     fn fit(&self, point: &Point, seed: u64, dir: &Path) -> Result<Fit, CalibrateError> {
         Ok(match self.simulate(point, seed, dir)? {
-            Some(series) => self.moments.distance(&Moments::of(&Observed::new(&series))),
-            None => Fit {
-                score: f64::INFINITY,
-                gaps: Vec::new(),
-            },
+            Some(series) => self.measure(&series),
+            None => Fit::unmeasured(),
         })
+    }
+
+    /// A simulated day's distance: its window medians and its whole-day facts.
+    fn measure(&self, series: &MarketSeries) -> Fit {
+        let day = DayGap::between(&self.facts, &facts_of_series(series));
+        self.moments
+            .distance(&Moments::of(&Observed::new(series)))
+            .with_day(day)
     }
 }
 
@@ -349,15 +369,9 @@ fn report(
 ) -> Result<Report, CalibrateError> {
     let judge = |point: &Point, dir: &str| -> Result<Judged, CalibrateError> {
         let Some(series) = target.simulate(point, state.seed, &work.join(dir))? else {
-            let fit = Fit {
-                score: f64::INFINITY,
-                gaps: Vec::new(),
-            };
-            return Ok((None, None, fit, None));
+            return Ok((None, None, Fit::unmeasured(), None));
         };
-        let fit = target
-            .moments
-            .distance(&Moments::of(&Observed::new(&series)));
+        let fit = target.measure(&series);
         let ours = Day {
             name: "calibrated",
             series: &series,
@@ -388,6 +402,8 @@ fn report(
         scorecard_w1_before: w1_before,
         scorecard_w1_after: w1_after,
         separating_after: alone.unwrap_or_default(),
+        failed_bands_after: fit.day.failed.iter().map(|k| k.to_string()).collect(),
+        rate_doublings_after: fit.day.rate_doublings,
         worst_after: fit
             .worst(6)
             .into_iter()

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use super::stylized::DayGap;
 use crate::facts::adversarial::features::window_features;
 use crate::facts::adversarial::observe::Observed;
 use crate::learn::{median, quantile};
@@ -66,7 +67,11 @@ impl Moments {
             .map(|(_, g)| (g * g).min(MAX_PENALTY))
             .sum::<f64>()
             / gaps.len().max(1) as f64;
-        Fit { score, gaps }
+        Fit {
+            score,
+            gaps,
+            day: DayGap::default(),
+        }
     }
 }
 
@@ -77,9 +82,27 @@ pub struct Fit {
     pub score: f64,
     /// Per feature, (candidate − target median) in target spreads (infinite: never measured).
     pub gaps: Vec<(&'static str, f64)>,
+    /// The whole-day facts it misses (see [`DayGap`]), already counted in `score`.
+    pub day: DayGap,
 }
 
 impl Fit {
+    /// The worst fit: a candidate that could not be measured.
+    pub fn unmeasured() -> Self {
+        Fit {
+            score: f64::INFINITY,
+            gaps: Vec::new(),
+            day: DayGap::default(),
+        }
+    }
+
+    /// This fit with the day-level gap added to its score.
+    pub fn with_day(mut self, day: DayGap) -> Self {
+        self.score += day.penalty();
+        self.day = day;
+        self
+    }
+
     /// The features farthest off, worst first.
     pub fn worst(&self, n: usize) -> Vec<(&'static str, f64)> {
         let mut g = self.gaps.clone();

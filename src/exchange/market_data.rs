@@ -5,7 +5,7 @@
 //! exchange publishes into this history once, and an agent that wakes reads the snapshot that had reached
 //! it (`as_of(now - delay)`). Same information, no fan-out.
 
-use crate::types::{Nanos, Price, Qty};
+use crate::types::{Nanos, Price, Qty, Side};
 
 /// The level-1 view of the market at one instant.
 #[derive(Copy, Clone, Debug, Default, PartialEq)]
@@ -14,6 +14,8 @@ pub struct Quote {
     pub bid: Option<(Price, Qty)>,
     pub ask: Option<(Price, Qty)>,
     pub last_trade: Option<Price>,
+    /// The side that took liquidity in the last trade: what the tape shows a trader who follows it.
+    pub last_aggressor: Option<Side>,
     /// Shares traded since the open.
     pub volume: u64,
     /// Orders accepted since the open (as of this quote): the market's message activity.

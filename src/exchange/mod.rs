@@ -54,6 +54,7 @@ pub struct Exchange {
     prev_asks: Vec<(Price, Qty)>,
     history: QuoteHistory,
     last_trade: Option<Price>,
+    last_aggressor: Option<Side>,
     stats: ExchangeStats,
     halt: HaltState,
     bands: Vec<PriceBands>,
@@ -88,6 +89,7 @@ impl Exchange {
             prev_asks: Vec::with_capacity(levels),
             history: QuoteHistory::new(QUOTE_HISTORY, initial),
             last_trade: None,
+            last_aggressor: None,
             stats: ExchangeStats::default(),
             halt: HaltState::default(),
             bands: Vec::new(),
@@ -575,6 +577,7 @@ impl Exchange {
             self.stats.volume += f.qty.0;
             self.stats.self_trades += f.is_self_trade() as u64;
             self.last_trade = Some(f.price);
+            self.last_aggressor = Some(taker.side);
             for (i, b) in self.bands.iter_mut().enumerate() {
                 if b.on_trade(taker.now, f.price.0) && self.band_breach.is_none() {
                     self.band_breach = Some(i);
@@ -620,6 +623,7 @@ impl Exchange {
             bid: self.prev_bids.first().copied(),
             ask: self.prev_asks.first().copied(),
             last_trade: self.last_trade.or(Some(self.cfg.initial_price)),
+            last_aggressor: self.last_aggressor,
             volume: self.stats.volume,
             new_orders: self.stats.new_orders,
             halted: self.halt.halted(),

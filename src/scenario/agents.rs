@@ -18,6 +18,7 @@ use super::resolve::latency;
 use super::schema::RawLatency;
 use super::tagged::{self, Entry};
 use super::validate::{Result, Scope};
+use crate::types::Nanos;
 
 /// The `type` names of the agent families; events that target families (news delays, latency
 /// spikes) check their names against this list too.
@@ -74,6 +75,7 @@ family!(RawNoise {
     market_run_tail: f64,
     market_run_gap: Dur,
     p_take_touch: f64,
+    p_follow: f64,
 });
 
 family!(RawValue {
@@ -85,6 +87,7 @@ family!(RawValue {
     size_sigma: f64,
     max_position: i64,
     full_position_gap: f64,
+    slice_gap: Dur,
 });
 
 family!(RawMomentum {
@@ -103,6 +106,7 @@ family!(RawMarketMaker {
     level_spacing_ticks: i64,
     half_spread_ticks: i64,
     size: i64,
+    touch_size: i64,
     max_inventory: i64,
     skew_ticks: f64,
     vol_window: Dur,
@@ -336,6 +340,7 @@ fn market_runs(s: &Scope, r: &RawNoise) -> Result<MarketRuns> {
         )?,
         gap: s.interval(&r.market_run_gap, "market_run_gap", d.gap)?,
         p_take_touch: s.probability(&r.p_take_touch, "p_take_touch", d.p_take_touch)?,
+        p_follow: s.probability(&r.p_follow, "p_follow", d.p_follow)?,
     })
 }
 
@@ -369,6 +374,10 @@ fn value(s: &Scope, r: &RawValue) -> Result<AgentParams> {
             "full_position_gap",
             d.full_position_gap,
         )?,
+        slice_gap: match r.slice_gap {
+            None => None,
+            Some(_) => Some(s.interval(&r.slice_gap, "slice_gap", Nanos(1))?),
+        },
     }))
 }
 
@@ -427,6 +436,10 @@ fn market_maker(s: &Scope, r: &RawMarketMaker) -> Result<AgentParams> {
             MAX_TICKS,
         )?,
         size: s.int(&r.size, "size", d.size as i64, 1, MAX_SHARES)?,
+        touch_size: match r.touch_size {
+            None => None,
+            Some(_) => Some(s.int(&r.touch_size, "touch_size", 1, 1, MAX_SHARES)?),
+        },
         max_inventory: s.shares(&r.max_inventory, "max_inventory", d.max_inventory)?,
         skew_ticks: s.non_negative(&r.skew_ticks, "skew_ticks", d.skew_ticks)?,
         vol_window: s.positive_duration(&r.vol_window, "vol_window", d.vol_window)?,

@@ -77,6 +77,11 @@ pub struct MarketRuns {
     /// Chance that an order is sized to the whole opposite touch as the trader sees it, instead of
     /// a drawn size.
     pub p_take_touch: f64,
+    /// Chance that a decision to take follows the side of the last trade's aggressor as the trader
+    /// saw it, instead of the trader's own side: traders reacting to the tape (herding). Each
+    /// follower extends the previous market order's sign by one, so the sign ACF at short lags
+    /// rises while the runs keep its long, power-law tail.
+    pub p_follow: f64,
 }
 
 /// How much the traders of one noise group differ from each other. Real order flow comes from a
@@ -135,6 +140,13 @@ pub struct ValueParams {
     /// limit): a fundamentalist sizes its risk to the expected profit, so a far-off price draws
     /// more capital instead of finding every value trader pinned at a fixed limit.
     pub full_position_gap: f64,
+    /// Mean gap between the slices of an aggressive trade, when it is sliced: each slice an IOC
+    /// at the opposite touch for no more than the touch shows, the next sent after this gap while
+    /// the touch is still within the estimate. Institutions work their orders this way rather
+    /// than sweep the book (Bouchaud et al. 2018, ch. 10), which is why a real market order seldom
+    /// takes more than the best quote and why successive ones share a sign. `None`: one IOC up to
+    /// the estimate.
+    pub slice_gap: Option<Nanos>,
 }
 
 impl Default for ValueParams {
@@ -148,6 +160,7 @@ impl Default for ValueParams {
             size_sigma: 0.5,
             max_position: 1000,
             full_position_gap: 0.02,
+            slice_gap: None,
         }
     }
 }
@@ -189,6 +202,10 @@ pub struct MarketMakerParams {
     pub half_spread_ticks: i64,
     /// Shares per level.
     pub size: u64,
+    /// Shares at the best level on each side, when it differs from `size`. Real books are thin
+    /// at the touch and deeper behind it (Bouchaud et al. 2018, ch. 4), so a market order often
+    /// takes the whole best quote and moves the price.
+    pub touch_size: Option<u64>,
     pub max_inventory: i64,
     /// Quote shift at maximum inventory.
     pub skew_ticks: f64,
@@ -211,6 +228,7 @@ impl Default for MarketMakerParams {
             level_spacing_ticks: 1,
             half_spread_ticks: 1,
             size: 200,
+            touch_size: None,
             max_inventory: 5000,
             skew_ticks: 2.0,
             vol_window: Nanos::from_secs(300),
@@ -228,6 +246,7 @@ impl Default for MarketRuns {
             tail: 0.0,
             gap: Nanos::from_millis(20),
             p_take_touch: 0.0,
+            p_follow: 0.0,
         }
     }
 }
