@@ -72,11 +72,12 @@ impl FastProvider {
 
     /// At the own side's best, or one tick inside the spread when that leaves it at least
     /// `min_spread_ticks` wide (a provider's edge against being picked off: fast providers do not
-    /// race a wide spread down to a tick); `None` when a side of the book is empty.
-    fn price(&mut self, side: Side, ctx: &AgentCtx) -> Option<Price> {
+    /// race a wide spread down to a tick); `None` when a side of the book is empty. A chasing quote
+    /// always steps inside when there is room.
+    fn price(&mut self, side: Side, chase: bool, ctx: &AgentCtx) -> Option<Price> {
         let (bid, ask) = (ctx.quote.bid?.0.0, ctx.quote.ask?.0.0);
         let room = ask - bid > self.params.min_spread_ticks.max(1);
-        let improve = room && rng::open01(&mut self.rng) < self.params.p_improve;
+        let improve = room && (chase || rng::open01(&mut self.rng) < self.params.p_improve);
         let step = i64::from(improve);
         Some(Price(match side {
             Side::Buy => bid + step,
@@ -84,13 +85,21 @@ impl FastProvider {
         }))
     }
 
-    fn requote(&mut self, ctx: &mut AgentCtx) {
+    /// Pulls the last order and posts the next: on its own side, or (`chase`) behind `aggressor`
+    /// unless that would take its inventory past the bound.
+    fn requote(&mut self, ctx: &mut AgentCtx, chase: Option<Side>) {
         self.orders.cancel_where(|_| true, |o| ctx.cancel(o));
         if ctx.quote.halted {
             return;
         }
-        let side = self.side();
-        let Some(price) = self.price(side, ctx) else {
+        let position = self.orders.position();
+        let max = self.params.max_inventory;
+        let chase = chase.filter(|side| match side {
+            Side::Buy => position < max,
+            Side::Sell => position > -max,
+        });
+        let side = chase.unwrap_or_else(|| self.side());
+        let Some(price) = self.price(side, chase.is_some(), ctx) else {
             return;
         };
         let p = &self.params;
@@ -99,6 +108,15 @@ impl FastProvider {
             .draw_size(&mut self.rng, p.size_median, p.size_sigma);
         self.orders
             .submit(ctx, side, OrderKind::PostOnly, price, qty);
+    }
+
+    /// The side a reaction to a trade chases, if it does (draws nothing when it never chases).
+    fn chase_side(&mut self, ctx: &AgentCtx) -> Option<Side> {
+        let p_chase = self.params.p_chase;
+        if p_chase == 0.0 || rng::open01(&mut self.rng) >= p_chase {
+            return None;
+        }
+        ctx.quote.last_aggressor
     }
 }
 
@@ -118,7 +136,7 @@ impl Agent for FastProvider {
         if self.in_burst && rng::open01(&mut self.rng) >= self.params.burst_continue {
             return self.schedule_idle(ctx);
         }
-        self.requote(ctx);
+        self.requote(ctx, None);
         self.schedule_burst(ctx);
     }
 
@@ -126,9 +144,11 @@ impl Agent for FastProvider {
         self.params.p_react
     }
 
-    /// Another trader's trade: requote at once, and keep quoting in a burst.
+    /// Another trader's trade: requote at once (with `p_chase`, behind the trade), and keep quoting
+    /// in a burst.
     fn on_trade(&mut self, ctx: &mut AgentCtx) {
-        self.requote(ctx);
+        let chase = self.chase_side(ctx);
+        self.requote(ctx, chase);
         if !self.in_burst {
             self.schedule_burst(ctx);
         }
@@ -235,6 +255,35 @@ mod tests {
         a.on_trade(&mut h.ctx(Nanos(idle.0 / 2), quote(9_995, 10_005)));
         assert_eq!(h.take_requests().len(), 1, "a new quote at once");
         assert!(h.wake.take().unwrap() < idle, "and a burst after it");
+    }
+
+    #[test]
+    fn a_chasing_reaction_quotes_behind_the_trade_inside_the_spread() {
+        let mut a = provider(FastProviderParams {
+            p_chase: 1.0,
+            ..FastProviderParams::default()
+        });
+        let mut h = Harness::new(100.0);
+        a.start(&mut h.ctx(Nanos::ZERO, quote(9_995, 10_005)));
+        for (t, aggressor, expected) in [
+            (1, Side::Buy, (Side::Buy, 9_996)),
+            (2, Side::Sell, (Side::Sell, 10_004)),
+        ] {
+            let seen = crate::exchange::market_data::Quote {
+                last_aggressor: Some(aggressor),
+                ..quote(9_995, 10_005)
+            };
+            a.on_trade(&mut h.ctx(Nanos::from_millis(t), seen));
+            let posted: Vec<_> = h
+                .take_requests()
+                .into_iter()
+                .filter_map(|r| match r {
+                    Request::New { side, price, .. } => Some((side, price.0)),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(posted, [expected]);
+        }
     }
 
     #[test]

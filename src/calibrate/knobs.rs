@@ -34,7 +34,7 @@ const fn knob(name: &'static str, lo: f64, hi: f64, scale: Scale, what: &'static
 }
 
 /// The searched parameters, in the order a [`Point`] holds them.
-pub const KNOBS: [Knob; 23] = [
+pub const KNOBS: [Knob; 24] = [
     knob(
         "noise_wake_s",
         10.0,
@@ -190,6 +190,13 @@ pub const KNOBS: [Knob; 23] = [
         "chance a provider requotes when a trade prints",
     ),
     knob(
+        "p_chase",
+        0.0,
+        1.0,
+        Scale::Linear,
+        "chance such a requote quotes behind the trade, inside the spread",
+    ),
+    knob(
         "fast_size_x",
         0.1,
         10.0,
@@ -233,6 +240,7 @@ impl Point {
             0.6,
             (spread * 0.6).round(),
             0.2,
+            0.5,
             1.0,
         ];
         Point(values).clamped()
@@ -436,6 +444,7 @@ size_sigma = {sigma:.2}
 p_improve = {p_improve:.3}
 min_spread_ticks = {min_spread}
 p_react = {p_react:.3}
+p_chase = {p_chase:.3}
 max_inventory = {fast_inventory}
 latency = {{ order_entry = {{ base = "20us", jitter = "5us" }}, market_data = {{ base = "300us", jitter = "2ms" }} }}
 "#,
@@ -475,6 +484,7 @@ latency = {{ order_entry = {{ base = "20us", jitter = "5us" }}, market_data = {{
         p_improve = p("p_improve"),
         min_spread = p("min_spread") as i64,
         p_react = p("p_react"),
+        p_chase = p("p_chase"),
         fast_inventory = shares(10.0 * size),
     )
 }

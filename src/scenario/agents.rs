@@ -126,6 +126,7 @@ family!(RawFastProvider {
     p_improve: f64,
     min_spread_ticks: i64,
     p_react: f64,
+    p_chase: f64,
     max_inventory: i64,
 });
 
@@ -486,6 +487,7 @@ fn fast_provider(s: &Scope, r: &RawFastProvider) -> Result<AgentParams> {
             MAX_TICKS,
         )?,
         p_react: s.probability(&r.p_react, "p_react", d.p_react)?,
+        p_chase: s.probability(&r.p_chase, "p_chase", d.p_chase)?,
         max_inventory: s.shares(&r.max_inventory, "max_inventory", d.max_inventory)?,
     }))
 }

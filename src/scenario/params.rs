@@ -271,6 +271,11 @@ pub struct FastProviderParams {
     pub min_spread_ticks: i64,
     /// Chance of reacting at once to each trade seen on the tape.
     pub p_react: f64,
+    /// Chance that a reaction to a trade quotes behind the aggressor — a bid after a buy, an offer
+    /// after a sell — one tick inside the spread where it is wider than `min_spread_ticks`:
+    /// liquidity follows the price the way the trade pushed it, which is why a real mid keeps
+    /// moving in the trade's direction over the events after a market order.
+    pub p_chase: f64,
     /// Beyond this position (shares) it quotes only the side that reduces it.
     pub max_inventory: i64,
 }
@@ -287,6 +292,7 @@ impl Default for FastProviderParams {
             p_improve: 0.3,
             min_spread_ticks: 2,
             p_react: 0.2,
+            p_chase: 0.0,
             max_inventory: 1000,
         }
     }
