@@ -85,8 +85,8 @@ impl FastProvider {
         }))
     }
 
-    /// Pulls the last order and posts the next: on its own side, or (`chase`) behind `aggressor`
-    /// unless that would take its inventory past the bound.
+    /// Pulls the last order and posts the next: on either side, or behind a trade on the
+    /// aggressor's side (`chase`) unless that would take its inventory past the bound.
     fn requote(&mut self, ctx: &mut AgentCtx, chase: Option<Side>) {
         self.orders.cancel_where(|_| true, |o| ctx.cancel(o));
         if ctx.quote.halted {
@@ -108,15 +108,6 @@ impl FastProvider {
             .draw_size(&mut self.rng, p.size_median, p.size_sigma);
         self.orders
             .submit(ctx, side, OrderKind::PostOnly, price, qty);
-    }
-
-    /// The side a reaction to a trade chases, if it does (draws nothing when it never chases).
-    fn chase_side(&mut self, ctx: &AgentCtx) -> Option<Side> {
-        let p_chase = self.params.p_chase;
-        if p_chase == 0.0 || rng::open01(&mut self.rng) >= p_chase {
-            return None;
-        }
-        ctx.quote.last_aggressor
     }
 }
 
@@ -147,7 +138,7 @@ impl Agent for FastProvider {
     /// Another trader's trade: requote at once (with `p_chase`, behind the trade), and keep quoting
     /// in a burst.
     fn on_trade(&mut self, ctx: &mut AgentCtx) {
-        let chase = self.chase_side(ctx);
+        let chase = ctx.tape_side(&mut self.rng, self.params.p_chase);
         self.requote(ctx, chase);
         if !self.in_burst {
             self.schedule_burst(ctx);

@@ -291,6 +291,17 @@ impl AgentCtx<'_> {
         if buy { Side::Buy } else { Side::Sell }
     }
 
+    /// With chance `p`, the side that took liquidity in the last trade as the tape showed this
+    /// agent (`None` otherwise, or before the first trade): how tape followers and chasing
+    /// providers pick a side. Draws nothing when `p` is 0, so agents that never follow draw as
+    /// they always did.
+    pub fn tape_side(&self, rng: &mut SimRng, p: f64) -> Option<Side> {
+        if p == 0.0 || rng::open01(rng) >= p {
+            return None;
+        }
+        self.quote.last_aggressor
+    }
+
     /// Up to `levels` price levels of one side of the book, best first, as (price, shares),
     /// into `out` (cleared first). Unlike [`quote`](Self::quote) this is the book as it stands now, not
     /// delayed: the exchange keeps no history of depth. Strategies that care about the

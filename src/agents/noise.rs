@@ -119,16 +119,6 @@ impl NoiseAgent {
             .submit(ctx, side, OrderKind::Market, Price(0), qty);
     }
 
-    /// The side a decision to take goes to: with `p_follow`, the last trade's aggressor as the
-    /// tape showed it (draws nothing when the scenario has no followers).
-    fn followed(&mut self, own: Side, ctx: &AgentCtx) -> Side {
-        let p_follow = self.params.runs.p_follow;
-        if p_follow == 0.0 || rng::open01(&mut self.rng) >= p_follow {
-            return own;
-        }
-        ctx.quote.last_aggressor.unwrap_or(own)
-    }
-
     /// After a decision's first market order: the rest of its run, if the scenario splits them.
     fn start_run(&mut self, side: Side, ctx: &mut AgentCtx) {
         let tail = self.params.runs.tail;
@@ -227,7 +217,8 @@ impl Agent for NoiseAgent {
         }
         let side = ctx.uninformed_side(&mut self.rng);
         if u < p.p_cancel + p.p_market {
-            let side = self.followed(side, ctx);
+            let p_follow = self.params.runs.p_follow;
+            let side = ctx.tape_side(&mut self.rng, p_follow).unwrap_or(side);
             self.market_order(side, ctx);
             self.start_run(side, ctx);
             return;

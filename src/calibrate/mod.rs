@@ -2,7 +2,8 @@
 //! directly (session, price level, tick, intraday activity, order sizes, round lots, its volatility)
 //! is read off it ([`day`]); the agents' behaviour is then searched by simulated method of moments
 //! ([`search`]) against the medians of the discriminator's own window features ([`moments`]) and
-//! the real day's headline stylized facts and message rate ([`stylized`]), and the result is written as a commented scenario that `check` accepts and that runs with stress
+//! the real day's headline stylized facts and message rate ([`stylized`]), and the result is
+//! written as a commented scenario that `check` accepts and that runs with stress
 //! events and abuse added like any other. The report gives each feature's distance and the
 //! discriminator's AUC against the real day before and after.
 
