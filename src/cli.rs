@@ -115,6 +115,10 @@ pub enum Command {
         /// Also write the report as JSON to this file
         #[arg(long, value_name = "FILE")]
         json: Option<PathBuf>,
+        /// Also write the window table (features and labels of every account × 5-minute window)
+        /// as CSV to this file
+        #[arg(long, value_name = "FILE")]
+        windows: Option<PathBuf>,
     },
     /// Estimate a scenario from one real LOBSTER day: session, price, tick, activity and sizes read
     /// off it, the agents' behaviour searched by simulated method of moments against the
@@ -348,7 +352,12 @@ pub fn main() -> ExitCode {
                 .and_then(|_| Ok(crate::facts::export_lobster(&run, &out)?))
                 .map(|(m, o)| println!("wrote {}\n      {}", m.display(), o.display()))
         }
-        Command::Detect { train, test, json } => detect(&train, &test, json.as_deref()),
+        Command::Detect {
+            train,
+            test,
+            json,
+            windows,
+        } => detect(&train, &test, json.as_deref(), windows.as_deref()),
         Command::Sweep(args) => sweep(&args),
         Command::Calibrate {
             message,
@@ -408,10 +417,21 @@ fn facts(target: &Path, reference: &[PathBuf], no_plots: bool) -> Result<(), Cli
     Ok(())
 }
 
-/// The `detect` command: the table on stdout, the report as JSON if asked, the time on stderr.
-fn detect(train: &[PathBuf], test: &[PathBuf], json: Option<&Path>) -> Result<(), CliError> {
+/// The `detect` command: the table on stdout, the report as JSON and the window table as CSV if
+/// asked, the time on stderr.
+fn detect(
+    train: &[PathBuf],
+    test: &[PathBuf],
+    json: Option<&Path>,
+    windows: Option<&Path>,
+) -> Result<(), CliError> {
     let started = std::time::Instant::now();
-    let report = crate::detect::evaluate(train, test, &crate::detect::Options::default())?;
+    let (train, test) = crate::detect::load(train, test)?;
+    if let Some(path) = windows {
+        let text = crate::detect::export::csv(&[("train", &train), ("test", &test)]);
+        std::fs::write(path, text).map_err(|e| OutputError::io(path, "write", e))?;
+    }
+    let report = crate::detect::evaluate_sets(&train, &test, &crate::detect::Options::default())?;
     print!("{}", report.text());
     if let Some(path) = json {
         let text = serde_json::to_string_pretty(&report).expect("reports serialise");

@@ -844,6 +844,26 @@ fn taking_runs_fast_providers_and_round_lots_name_their_bad_keys() {
         "expected a probability in [0, 1], got 1.5",
     );
     let e = err(&with(
+        "[[agents]]\ntype = \"noise\"\ncount = 3\ntouch_share = -0.1\n",
+    ));
+    check(
+        &e,
+        16,
+        15,
+        "agents[0].touch_share",
+        "expected a probability in [0, 1], got -0.1",
+    );
+    let e = err(&with(
+        "[[agents]]\ntype = \"noise\"\ncount = 3\npatience = \"0s\"\n",
+    ));
+    check(
+        &e,
+        16,
+        12,
+        "agents[0].patience",
+        "expected an interval of at least 1us",
+    );
+    let e = err(&with(
         "[[agents]]\ntype = \"market_maker\"\ncount = 1\ntouch_size = 0\n",
     ));
     check(

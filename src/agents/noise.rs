@@ -5,7 +5,7 @@
 use super::{Agent, AgentCtx, OpenOrders, Report};
 use crate::rng::{self, SimRng};
 use crate::scenario::{Dispersion, NoiseParams};
-use crate::types::{Nanos, OrderKind, Price, Side};
+use crate::types::{Nanos, OrderId, OrderKind, Price, Side};
 
 pub struct NoiseAgent {
     params: NoiseParams,
@@ -13,6 +13,9 @@ pub struct NoiseAgent {
     orders: OpenOrders,
     /// The run of market orders being worked: its side and how many orders are still to go.
     run: Option<(Side, u32)>,
+    /// With `patience`: when the next turn is due, and when each resting limit order is pulled.
+    turn_due: Option<Nanos>,
+    deadlines: Vec<(OrderId, Nanos)>,
 }
 
 /// Most market orders one decision is split into: a run from the far tail of the power law
@@ -62,12 +65,32 @@ fn draw_habit(group: &NoiseParams, rng: &mut SimRng, busier_half: bool) -> Noise
     p.size_median = (group.size_median * (d.size * zs).exp()).max(1.0);
     p.p_market = shift_logit(group.p_market, d.style * zm);
     p.p_cancel = shift_logit(group.p_cancel, d.style * zc);
+    // Drawn last and only when used, so days without them keep their numbers.
+    if group.touch_share > 0.0 {
+        p.touch_share = shift_logit(group.touch_share, d.style * rng::normal(rng));
+    }
+    if let Some(patience) = group.patience {
+        let f = (d.style * rng::normal(rng)).exp();
+        p.patience = Some(Nanos((patience.0 as f64 * f).max(1_000.0) as u64));
+    }
     let total = p.p_market + p.p_cancel;
     if total > STYLE_RANGE.1 {
         p.p_market *= STYLE_RANGE.1 / total;
         p.p_cancel *= STYLE_RANGE.1 / total;
     }
     p
+}
+
+/// A price at the own-side best or, when the spread is wider than a tick, anywhere from it to a
+/// tick short of the far side (each equally likely); `None` without both quotes.
+fn touch_price(side: Side, ctx: &AgentCtx, rng: &mut SimRng) -> Option<Price> {
+    let (bid, ask) = (ctx.quote.bid?.0, ctx.quote.ask?.0);
+    let room = (ask.0 - bid.0).max(1);
+    let step = ((rng::open01(rng) * room as f64) as i64).min(room - 1);
+    Some(match side {
+        Side::Buy => Price(bid.0 + step),
+        Side::Sell => Price(ask.0 - step),
+    })
 }
 
 /// `p` moved by `dz` in logit space; 0 and 1 stay as they are (a group that never takes keeps
@@ -96,6 +119,34 @@ impl NoiseAgent {
             rng,
             orders: OpenOrders::default(),
             run: None,
+            turn_due: None,
+            deadlines: Vec::new(),
+        }
+    }
+
+    /// Pulls the resting orders whose patience ran out, and forgets those already done.
+    fn expire(&mut self, ctx: &mut AgentCtx) {
+        let now = ctx.now;
+        let orders = &mut self.orders;
+        self.deadlines.retain(|&(id, due)| {
+            let live = orders.live().any(|o| o.id == id);
+            if live && due <= now {
+                orders.cancel_where(|o| o.id == id, |o| ctx.cancel(o));
+            }
+            live && due > now
+        });
+    }
+
+    /// A patient trader's wake: its orders' deadlines between its turns.
+    fn wake_patiently(&mut self, ctx: &mut AgentCtx) {
+        self.expire(ctx);
+        if self.turn_due.is_none_or(|t| t <= ctx.now) {
+            self.turn(ctx);
+            self.turn_due = ctx.take_wake();
+        }
+        let first_deadline = self.deadlines.iter().map(|d| d.1).min();
+        if let Some(t) = [self.turn_due, first_deadline].into_iter().flatten().min() {
+            ctx.wake_at(t);
         }
     }
 
@@ -157,6 +208,12 @@ impl NoiseAgent {
     /// A limit price `k` ticks behind an improvement of the own-side best, never crossing: taking
     /// liquidity is what the market-order branch is for.
     fn limit_price(&mut self, side: Side, ctx: &AgentCtx) -> Price {
+        if self.params.touch_share > 0.0
+            && rng::open01(&mut self.rng) < self.params.touch_share
+            && let Some(p) = touch_price(side, ctx, &mut self.rng)
+        {
+            return p;
+        }
         let k = rng::geometric(&mut self.rng, self.params.limit_offset_ticks) as i64;
         let reference = ctx.reference_ticks();
         match side {
@@ -184,18 +241,9 @@ impl NoiseAgent {
             }
         }
     }
-}
 
-impl Agent for NoiseAgent {
-    fn family(&self) -> &'static str {
-        "noise"
-    }
-
-    fn start(&mut self, ctx: &mut AgentCtx) {
-        ctx.wake_poisson(&mut self.rng, self.params.wake_interval);
-    }
-
-    fn on_wake(&mut self, ctx: &mut AgentCtx) {
+    /// One decision: continue a run of market orders, or cancel, take or post.
+    fn turn(&mut self, ctx: &mut AgentCtx) {
         if let Some((side, left)) = self.run {
             return self.continue_run(side, left, ctx);
         }
@@ -232,7 +280,29 @@ impl Agent for NoiseAgent {
             ctx.cancel(&oldest);
         }
         let price = self.limit_price(side, ctx);
-        self.orders.submit(ctx, side, OrderKind::Limit, price, qty);
+        let id = self.orders.submit(ctx, side, OrderKind::Limit, price, qty);
+        if let Some(patience) = self.params.patience {
+            let wait = rng::exponential(&mut self.rng, patience.0 as f64) as u64 + 1;
+            self.deadlines.push((id, ctx.now + Nanos(wait)));
+        }
+    }
+}
+
+impl Agent for NoiseAgent {
+    fn family(&self) -> &'static str {
+        "noise"
+    }
+
+    fn start(&mut self, ctx: &mut AgentCtx) {
+        ctx.wake_poisson(&mut self.rng, self.params.wake_interval);
+    }
+
+    fn on_wake(&mut self, ctx: &mut AgentCtx) {
+        if self.params.patience.is_some() {
+            self.wake_patiently(ctx);
+        } else {
+            self.turn(ctx);
+        }
     }
 
     fn on_report(&mut self, report: &Report, _ctx: &mut AgentCtx) {
@@ -251,7 +321,8 @@ mod tests {
     use crate::agents::testing::{Harness, quote};
     use crate::rng::{Domain, stream};
     use crate::scenario::MarketRuns;
-    use std::collections::BTreeSet;
+    use crate::types::Qty;
+    use std::collections::{BTreeMap, BTreeSet};
 
     fn run_wakes(params: NoiseParams, n: usize) -> Vec<Request> {
         let mut h = Harness::new(100.0);
@@ -340,6 +411,111 @@ mod tests {
         assert!(
             near as f64 > 0.6 * limits as f64,
             "{near} of {limits} within 5 ticks"
+        );
+    }
+
+    /// The limit prices of `n` turns against a `bid`/`ask` quote, each relative to the own-side
+    /// best (0: joins it, negative: inside the spread).
+    fn limit_distances(params: NoiseParams, bid: i64, ask: i64, n: usize) -> Vec<i64> {
+        let mut h = Harness::new(100.0);
+        let mut agent = NoiseAgent::new(params, stream(4, Domain::Agent, 0));
+        let mut out = Vec::new();
+        for i in 0..n {
+            agent.on_wake(&mut h.ctx(Nanos::from_secs(i as u64), quote(bid, ask)));
+            for r in h.take_requests() {
+                if let Request::New { side, price, .. } = r {
+                    out.push(match side {
+                        Side::Buy => bid - price.0,
+                        Side::Sell => price.0 - ask,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn touch_share_puts_that_share_at_the_touch_or_inside_a_wide_spread_never_across() {
+        let params = |touch_share| NoiseParams {
+            p_market: 0.0,
+            p_cancel: 0.0,
+            limit_offset_ticks: 20.0,
+            touch_share,
+            ..NoiseParams::default()
+        };
+        let at_or_inside =
+            |d: &[i64]| d.iter().filter(|&&x| x <= 0).count() as f64 / d.len() as f64;
+        let plain = limit_distances(params(0.0), 9_995, 10_005, 4_000);
+        let eager = limit_distances(params(0.4), 9_995, 10_005, 4_000);
+        assert!(at_or_inside(&plain) < 0.1, "{}", at_or_inside(&plain));
+        let share = at_or_inside(&eager) - at_or_inside(&plain);
+        assert!(
+            (share - 0.4).abs() < 0.05,
+            "extra at or inside the touch: {share}"
+        );
+        // Inside a ten-tick spread, every price from the best to a tick short of the far side.
+        assert!(eager.iter().all(|&d| d > -10), "an order crossed");
+        let inside: BTreeSet<i64> = eager.iter().copied().filter(|&d| d <= 0).collect();
+        assert_eq!(inside, (-9..=0).collect());
+        // A one-tick spread leaves only joining.
+        let tight = limit_distances(params(1.0), 9_999, 10_000, 500);
+        assert!(tight.iter().all(|&d| d == 0), "{tight:?}");
+    }
+
+    #[test]
+    fn patience_pulls_an_unfilled_limit_order_at_its_deadline_between_turns() {
+        let params = NoiseParams {
+            wake_interval: Nanos::from_secs(600),
+            p_market: 0.0,
+            p_cancel: 0.0,
+            patience: Some(Nanos::from_secs(5)),
+            ..NoiseParams::default()
+        };
+        let mut h = Harness::new(100.0);
+        let mut agent = NoiseAgent::new(params, stream(2, Domain::Agent, 0));
+        let mut now = Nanos::ZERO;
+        let (mut posted, mut pulled, mut lives) = (0, 0, Vec::new());
+        let mut born = BTreeMap::new();
+        for _ in 0..2_000 {
+            agent.on_wake(&mut h.ctx(now, quote(9_999, 10_001)));
+            for r in h.take_requests() {
+                match r {
+                    Request::New { id, .. } => {
+                        posted += 1;
+                        born.insert(id, now);
+                    }
+                    Request::Cancel { id, side, .. } => {
+                        pulled += 1;
+                        lives.push((now - born[&id]).0 as f64 / 1e9);
+                        let cancelled = Report::Done {
+                            id,
+                            side,
+                            qty: Qty(1),
+                            reason: crate::agents::DoneReason::Cancelled,
+                        };
+                        agent.on_report(&cancelled, &mut h.ctx(now, quote(9_999, 10_001)));
+                    }
+                    _ => {}
+                }
+            }
+            let next = h.wake.take().expect("always asks to wake");
+            assert!(next > now, "woke at {next:?} after {now:?}");
+            now = next;
+        }
+        assert!(
+            pulled as f64 > 0.95 * posted as f64,
+            "{pulled} of {posted} pulled"
+        );
+        let mean = lives.iter().sum::<f64>() / lives.len() as f64;
+        assert!(
+            (3.0..8.0).contains(&mean),
+            "mean life {mean:.1} s, patience 5 s"
+        );
+        // Turns keep their own pace: about one new order per 600 s of clock.
+        let per_turn = now.0 as f64 / 1e9 / posted as f64;
+        assert!(
+            (450.0..800.0).contains(&per_turn),
+            "{per_turn:.0} s per order"
         );
     }
 

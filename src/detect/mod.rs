@@ -12,6 +12,7 @@
 
 pub mod day;
 pub mod error;
+pub mod export;
 pub mod features;
 pub mod report;
 
@@ -97,14 +98,33 @@ pub fn evaluate(
     test: &[PathBuf],
     opts: &Options,
 ) -> Result<Report, DetectError> {
+    let (train, test) = load(train, test)?;
+    evaluate_sets(&train, &test, opts)
+}
+
+/// Reads the train and test runs' windows.
+///
+/// # Errors
+/// An empty list, or a run that cannot be read (see [`WindowSet::load`]).
+pub fn load(train: &[PathBuf], test: &[PathBuf]) -> Result<(WindowSet, WindowSet), DetectError> {
     if train.is_empty() || test.is_empty() {
         return Err(DetectError::NoData(
             "detect needs at least one train run and one test run".into(),
         ));
     }
-    let train = WindowSet::load(train)?;
-    let test = WindowSet::load(test)?;
-    let report = evaluate_windows(&train, &test, opts);
+    Ok((WindowSet::load(train)?, WindowSet::load(test)?))
+}
+
+/// The report on loaded windows.
+///
+/// # Errors
+/// A train set without any abusive window.
+pub fn evaluate_sets(
+    train: &WindowSet,
+    test: &WindowSet,
+    opts: &Options,
+) -> Result<Report, DetectError> {
+    let report = evaluate_windows(train, test, opts);
     if report.typologies.is_empty() {
         return Err(DetectError::NoData(format!(
             "no abusive window in the train runs ({}): nothing to learn; train on runs of a scenario with [[abuse]] entries",

@@ -66,6 +66,8 @@ family!(RawNoise {
     p_market: f64,
     p_cancel: f64,
     limit_offset_ticks: f64,
+    touch_share: f64,
+    patience: Dur,
     size_median: f64,
     size_sigma: f64,
     max_resting: i64,
@@ -311,6 +313,11 @@ fn noise(s: &Scope, r: &RawNoise) -> Result<AgentParams> {
             "a positive number of ticks, at most 100000",
             |v| v > 0.0 && v <= 100_000.0,
         )?,
+        touch_share: s.probability(&r.touch_share, "touch_share", d.touch_share)?,
+        patience: match r.patience {
+            None => None,
+            Some(_) => Some(s.interval(&r.patience, "patience", Nanos(1))?),
+        },
         size_median: s.shares_f64(&r.size_median, "size_median", d.size_median)?,
         size_sigma: s.size_sigma(&r.size_sigma, d.size_sigma)?,
         max_resting: s.int(

@@ -52,6 +52,18 @@ pub struct NoiseParams {
     pub p_cancel: f64,
     /// Mean distance of limit prices from the touch.
     pub limit_offset_ticks: f64,
+    /// Chance that a limit order goes to the touch instead: it joins the own-side best, or lands
+    /// inside a spread wider than a tick. Real placement peaks at the best quotes (Bouchaud,
+    /// Mézard & Potters 2002) — traders who want priority — with a long tail behind; without this
+    /// mass at the touch, orders there come only from makers and whoever trades on a motive (a
+    /// manipulator's genuine order, a spoof), which gives them away. 0 keeps the geometric
+    /// offsets alone.
+    pub touch_share: f64,
+    /// Mean time (exponential per order) an unfilled limit order waits before its trader pulls
+    /// it: most real limit orders are cancelled within seconds, not left for the next decision
+    /// minutes later, so a short-lived order is not by itself a sign of a spoof. `None`: orders
+    /// rest until the trader's next turn replaces or cancels them.
+    pub patience: Option<Nanos>,
     pub size_median: f64,
     /// Lognormal sigma of order sizes.
     pub size_sigma: f64,
@@ -114,6 +126,8 @@ impl Default for NoiseParams {
             p_market: 0.10,
             p_cancel: 0.30,
             limit_offset_ticks: 3.0,
+            touch_share: 0.0,
+            patience: None,
             size_median: 100.0,
             size_sigma: 0.5,
             max_resting: 5,
