@@ -225,7 +225,7 @@ pub(super) fn cast(
             // Each account trades with a habit of its own, drawn like a busy honest trader's; the
             // episodes borrow the first account's.
             let group_habit = honest_habit(scenario);
-            let cover_sids: Vec<u64> = (0..t.accounts())
+            let cover_sids: Vec<u64> = (0..t.accounts(spec.difficulty))
                 .map(|k| stream_id(group + 2, actor * 8 + k as u32))
                 .collect();
             let own: Vec<NoiseParams> = cover_sids
@@ -245,7 +245,8 @@ pub(super) fn cast(
             // Hidden owners often leave their links out of the register (undisclosed ownership,
             // a nominee): entity_links then holds nothing, and episodes.parquet says so.
             let mut disclosure = rng::stream(seed, Domain::Agent, stream_id(group + 3, actor));
-            let linked = t.accounts() > 1 || tips.iter().any(|tip| tip.victim.is_some());
+            let linked =
+                t.accounts(spec.difficulty) > 1 || tips.iter().any(|tip| tip.victim.is_some());
             let disclosed = !linked || rng::open01(&mut disclosure) >= spec.difficulty;
             let agent = Manipulator::new(t, schedule, spec.difficulty, playbook, rng)
                 .with_cover(Cover::new(habits, habit.market_share()), Habit::of(&habit))
@@ -255,7 +256,7 @@ pub(super) fn cast(
                 agent.family(),
                 &scenario.latency,
                 Vec::new(),
-                t.accounts(),
+                t.accounts(spec.difficulty),
             );
             if disclosed {
                 for &extra in &seat.accounts[1..] {

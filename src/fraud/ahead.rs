@@ -40,7 +40,6 @@ pub struct Ahead {
     chunk_gap: Nanos,
     unwind_at: Nanos,
     unwind_until: Nanos,
-    slot: u8,
 }
 
 impl Ahead {
@@ -55,7 +54,6 @@ impl Ahead {
             chunk_gap: Nanos::ZERO,
             unwind_at: Nanos::ZERO,
             unwind_until: Nanos::ZERO,
-            slot: 0,
         }
     }
 
@@ -65,12 +63,6 @@ impl Ahead {
         } else {
             ("insider_build", "insider_unwind")
         }
-    }
-
-    fn next_slot(&mut self, ctx: &AgentCtx) -> u8 {
-        let n = ctx.accounts().len().max(1) as u8;
-        self.slot = (self.slot + 1) % n;
-        self.slot
     }
 }
 
@@ -115,7 +107,7 @@ impl Playbook for Ahead {
         match self.stage {
             Stage::Build if self.chunks_left > 0 => {
                 let qty = t.size(ctx, self.chunk);
-                let slot = self.next_slot(ctx);
+                let slot = t.next_account(ctx);
                 // Front runners need to be in before the client; insiders can afford patience.
                 let patient = !self.front_running && t.coin();
                 if !patient || t.join(ctx, slot, entry, tip.side, qty).is_none() {
@@ -146,7 +138,7 @@ impl Playbook for Ahead {
                     return Step::Done;
                 }
                 let qty = Qty(t.size(ctx, self.chunk).0.min(left as u64));
-                let slot = self.next_slot(ctx);
+                let slot = t.next_account(ctx);
                 if t.join(ctx, slot, exit, tip.side.opposite(), qty).is_none() {
                     t.take(ctx, slot, exit, tip.side.opposite(), qty);
                 }

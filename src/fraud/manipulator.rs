@@ -61,6 +61,8 @@ pub struct Tools {
     pub piecewise: bool,
     /// The role the playbook's last `flatten` gave its order: the runner's later pieces keep it.
     pub unwind_role: &'static str,
+    /// The account slot the last [`Tools::next_account`] gave.
+    slot: u8,
 }
 
 /// What a hidden manipulator borrows from its accounts' honest habit.
@@ -90,6 +92,14 @@ impl Habit {
 const HABIT_PULL: f64 = 0.8;
 
 impl Tools {
+    /// The next of the owner's accounts, in turn: a scheme spread over several accounts leaves
+    /// each of them a smaller part of it (with one account, always slot 0).
+    pub fn next_account(&mut self, ctx: &AgentCtx) -> u8 {
+        let n = ctx.accounts().len().max(1) as u8;
+        self.slot = (self.slot + 1) % n;
+        self.slot
+    }
+
     /// Interpolates from the blatant value (difficulty 0) to the hidden one (difficulty 1).
     pub fn lerp(&self, blatant: f64, hidden: f64) -> f64 {
         blatant + (hidden - blatant) * self.difficulty
@@ -214,7 +224,8 @@ impl Tools {
             if let Some(habit) = self.habit.filter(|_| self.piecewise) {
                 qty = qty.min(self.size(ctx, habit.size_median).0.max(1));
             }
-            self.take(ctx, 0, role, side, Qty(qty));
+            let slot = self.next_account(ctx);
+            self.take(ctx, slot, role, side, Qty(qty));
         }
     }
 
@@ -328,6 +339,7 @@ impl Manipulator {
                 habit: None,
                 piecewise: false,
                 unwind_role: "unwind",
+                slot: 0,
             },
             running: false,
             cover: Cover::none(),

@@ -85,6 +85,7 @@ impl Playbook for QuoteStuffing {
         } else {
             OrderKind::PostOnly
         };
+        let slot = t.next_account(ctx);
         for _ in 0..self.orders_per_round {
             let away = near as i64 + rng::geometric(&mut t.rng, 4.0) as i64;
             let (side, price) = if t.coin() {
@@ -98,7 +99,7 @@ impl Playbook for QuoteStuffing {
                 let lots = 1 + rng::geometric(&mut t.rng, 1.0);
                 Qty(lots * 100 * ctx.market.lot_size)
             };
-            t.send(ctx, 0, "stuff", side, kind, price, qty);
+            t.send(ctx, slot, "stuff", side, kind, price, qty);
         }
         self.adding = false;
         Step::Wait(gap)

@@ -96,7 +96,8 @@ impl Ramp {
         }
         if resting.is_none() || stale {
             let qty = t.size(ctx, median);
-            self.passive = t.join(ctx, 0, role, side, qty);
+            let slot = t.next_account(ctx);
+            self.passive = t.join(ctx, slot, role, side, qty);
         }
     }
 }
@@ -179,7 +180,8 @@ impl Playbook for Ramp {
             }
             Stage::Push if self.pushes_left > 0 => {
                 let qty = t.size(ctx, self.push_size);
-                t.take(ctx, 0, names.push.1, self.side, qty);
+                let slot = t.next_account(ctx);
+                t.take(ctx, slot, names.push.1, self.side, qty);
                 self.pushes_left -= 1;
                 Step::Rest(t.after(self.push_gap))
             }
@@ -204,7 +206,8 @@ impl Playbook for Ramp {
                 let median = (signed as f64 / 4.0).max(100.0).min(t.lerp(1500.0, 400.0));
                 if t.coin() {
                     let qty = Qty(t.size(ctx, median).0.min(signed as u64));
-                    t.take(ctx, 0, names.exit.1, self.side.opposite(), qty);
+                    let slot = t.next_account(ctx);
+                    t.take(ctx, slot, names.exit.1, self.side.opposite(), qty);
                 } else {
                     self.rest_at_touch(t, ctx, self.side.opposite(), names.exit.1, median);
                 }

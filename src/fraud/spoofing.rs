@@ -83,7 +83,10 @@ impl Playbook for Spoofing {
                 };
                 t.enter_phase(ctx, if self.layers == 1 { "spoof" } else { "layer" });
                 let genuine = t.size(ctx, t.lerp(300.0, 150.0));
-                self.genuine = t.join(ctx, 0, "genuine", self.genuine_side, genuine);
+                let slot = t.next_account(ctx);
+                self.genuine = t.join(ctx, slot, "genuine", self.genuine_side, genuine);
+                // With several accounts the fakes go from another one than the genuine order.
+                let fake_slot = t.next_account(ctx);
                 // Blatant spoofs sit at the touch, ten times the genuine size; hidden ones a tick or
                 // two behind, at sizes a large honest order could have — though a hidden spoofer
                 // sometimes risks the touch, where a fake can fill. Blatant layers are evenly
@@ -100,7 +103,15 @@ impl Playbook for Spoofing {
                     let price = Price(far.0 - fake_side.sign() * behind);
                     let qty = t.size(ctx, genuine.0 as f64 * mult);
                     let role = self.fake_role(k);
-                    t.send(ctx, 0, role, fake_side, OrderKind::Limit, price, qty);
+                    t.send(
+                        ctx,
+                        fake_slot,
+                        role,
+                        fake_side,
+                        OrderKind::Limit,
+                        price,
+                        qty,
+                    );
                     behind += 1;
                     if t.hides() {
                         behind += rng::geometric(&mut t.rng, 1.0) as i64;

@@ -126,14 +126,20 @@ impl Typology {
     }
 
     /// How many accounts one manipulator of this typology controls: the trades it fakes need a
-    /// counterparty it also owns, or it hides its position across nominee accounts.
-    pub fn accounts(self) -> usize {
-        match self {
+    /// counterparty it also owns, or it hides its position across nominee accounts. A hidden
+    /// manipulator adds up to [`NOMINEES`] more (by difficulty) and spreads its scheme over them,
+    /// so that on each account the abuse is a smaller part of an honest-looking day.
+    pub fn accounts(self, difficulty: f64) -> usize {
+        let base = match self {
             Typology::WashTrading | Typology::PaintingTheTape | Typology::InsiderTrading => 2,
             _ => 1,
-        }
+        };
+        base + (NOMINEES as f64 * difficulty.clamp(0.0, 1.0)).round() as usize
     }
 }
+
+/// Accounts a fully hidden manipulator adds to its typology's own.
+pub const NOMINEES: usize = 2;
 
 impl fmt::Display for Typology {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
