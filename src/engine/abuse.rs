@@ -130,7 +130,11 @@ pub(super) fn cast(
             let last_start = length.saturating_sub(typical).max(warm_up + Nanos(1));
             let mut tips = Vec::new();
             let starts: Vec<Nanos> = match t {
-                Typology::MarkingTheClose => vec![length.saturating_sub(Nanos::from_secs(60 * 60))],
+                // An hour before the close; a hidden marker begins accumulating up to three.
+                Typology::MarkingTheClose => {
+                    let lead = 60.0 * (60.0 + 120.0 * spec.difficulty);
+                    vec![length.saturating_sub(Nanos::from_secs_f64(lead))]
+                }
                 Typology::InsiderTrading => {
                     // Distinct announcements, in time order, each approached with its own lead.
                     let mut order: Vec<usize> = (0..news.len()).collect();

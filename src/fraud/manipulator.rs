@@ -230,10 +230,11 @@ impl Tools {
     }
 
     /// A marketable order's kind: an IOC, or — for a hidden manipulator, whose habit never sends
-    /// one — a plain limit at the same price (what it leaves resting the next step cancels).
+    /// one — a market order, the way its honest turns take (a plain limit crossing the spread,
+    /// tried before, is what no honest trader of the habit sends either).
     pub fn marketable(&mut self) -> OrderKind {
         if self.hides() {
-            OrderKind::Limit
+            OrderKind::Market
         } else {
             OrderKind::Ioc
         }

@@ -92,8 +92,7 @@ impl Playbook for Matched {
         let (_, buy_role) = self.roles();
         if let Some((buyer, sell, price, qty)) = self.late_leg.take() {
             if t.is_live(sell) {
-                let kind = t.marketable();
-                t.send(ctx, buyer, buy_role, Side::Buy, kind, price, qty);
+                take_leg(t, ctx, buyer, buy_role, price, qty);
             }
             return Step::Rest(t.after(Nanos::from_secs_f64(self.gap(t))));
         }
@@ -158,8 +157,26 @@ impl Playbook for Matched {
             self.late_leg = Some((buyer, sell, price, qty));
             return Step::Wait(t.after(Nanos::from_secs_f64(t.lerp(0.1, 1.5))));
         }
-        let kind = t.marketable();
-        t.send(ctx, buyer, buy_role, Side::Buy, kind, price, qty);
+        take_leg(t, ctx, buyer, buy_role, price, qty);
         Step::Rest(t.after(Nanos::from_secs_f64(self.gap(t))))
     }
+}
+
+/// The buy leg that takes the resting sell leg at `price`: an IOC there, or a hidden
+/// manipulator's market order (the sell leg is the best ask, inside the spread).
+fn take_leg(
+    t: &mut Tools,
+    ctx: &mut AgentCtx,
+    buyer: u8,
+    role: &'static str,
+    price: Price,
+    qty: Qty,
+) {
+    let kind = t.marketable();
+    let price = if kind == OrderKind::Market {
+        Price(0)
+    } else {
+        price
+    };
+    t.send(ctx, buyer, role, Side::Buy, kind, price, qty);
 }
