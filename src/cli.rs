@@ -1,6 +1,6 @@
 //! The command line: `run` and `check`. Exit codes: 0 ok, 2 bad input, 1 internal error.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -428,8 +428,14 @@ fn detect(
     let started = std::time::Instant::now();
     let (train, test) = crate::detect::load(train, test)?;
     if let Some(path) = windows {
-        let text = crate::detect::export::csv(&[("train", &train), ("test", &test)]);
-        std::fs::write(path, text).map_err(|e| OutputError::io(path, "write", e))?;
+        let sets = [("train", &train), ("test", &test)];
+        std::fs::File::create(path)
+            .map(std::io::BufWriter::new)
+            .and_then(|mut f| {
+                crate::detect::export::write_csv(&mut f, &sets)?;
+                f.flush()
+            })
+            .map_err(|e| OutputError::io(path, "write", e))?;
     }
     let report = crate::detect::evaluate_sets(&train, &test, &crate::detect::Options::default())?;
     print!("{}", report.text());

@@ -106,6 +106,7 @@ fn the_report_is_deterministic_and_the_command_writes_it_as_json() {
     assert_eq!(a, serde_json::to_string(&evaluate()).unwrap());
 
     let json = root.path().join("detect.json");
+    let windows = root.path().join("windows.csv");
     let out = Command::new(env!("CARGO_BIN_EXE_marketsim"))
         .arg("detect")
         .arg("--train")
@@ -114,6 +115,8 @@ fn the_report_is_deterministic_and_the_command_writes_it_as_json() {
         .args(test)
         .arg("--json")
         .arg(&json)
+        .arg("--windows")
+        .arg(&windows)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -132,6 +135,32 @@ fn the_report_is_deterministic_and_the_command_writes_it_as_json() {
         written,
         serde_json::to_string_pretty(&evaluate()).unwrap() + "\n"
     );
+    // The window table: every window of both sets, labels apart from the features.
+    let (train_set, test_set) = detect::load(train, test).unwrap();
+    let table = std::fs::read_to_string(&windows).unwrap();
+    let mut lines = table.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(header.len(), 6 + detect::FEATURES.len());
+    assert_eq!(
+        &header[..6],
+        [
+            "set",
+            "run",
+            "account",
+            "window_start_s",
+            "typologies",
+            "difficulty"
+        ]
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), train_set.rows.len() + test_set.rows.len());
+    let abusive = |set: &detect::WindowSet| set.rows.iter().filter(|w| !w.is_honest()).count();
+    let labeled = rows
+        .iter()
+        .filter(|r| r.split(',').nth(4) != Some(""))
+        .count();
+    assert_eq!(labeled, abusive(&train_set) + abusive(&test_set));
+    assert!(labeled > 0 && rows.iter().all(|r| r.split(',').count() == header.len()));
 }
 
 fn detect_cli(train: &Path, test: &Path) -> (i32, String) {

@@ -2,44 +2,43 @@
 //! exactly the features `detect` scores (or to see why a typology is found): one row per account ×
 //! window of the train and test runs, labels beside the features, never among them.
 
-use std::fmt::Write as _;
+use std::io::{self, Write};
 
 use super::{FEATURES, WINDOW_NS, WindowSet};
 
-/// The header and rows of `sets` (each named `train` or `test`). An undefined feature is an empty
-/// field; `typologies` lists a window's typologies separated by `;` (empty: honest) and
-/// `difficulty` is the first one's episode difficulty.
-pub fn csv(sets: &[(&str, &WindowSet)]) -> String {
-    let mut out = String::from("set,run,account,window_start_s,typologies,difficulty");
+/// Writes the header and rows of `sets` (each named `train` or `test`), row by row. An undefined
+/// feature is an empty field; `typologies` lists a window's typologies separated by `;` (empty:
+/// honest) and `difficulty` is the first one's episode difficulty.
+pub fn write_csv(out: &mut impl Write, sets: &[(&str, &WindowSet)]) -> io::Result<()> {
+    write!(out, "set,run,account,window_start_s,typologies,difficulty")?;
     for (name, _) in FEATURES {
-        out.push(',');
-        out.push_str(name);
+        write!(out, ",{name}")?;
     }
-    out.push('\n');
+    writeln!(out)?;
     for (set, windows) in sets {
         for w in &windows.rows {
             let run = windows.runs.get(w.day).map_or("", String::as_str);
             let typologies: Vec<&str> = w.abusive.keys().map(String::as_str).collect();
             let difficulty = w.abusive.values().next().copied().flatten();
             let start = i64::from(w.window) * WINDOW_NS / 1_000_000_000;
-            let _ = write!(
+            write!(
                 out,
                 "{set},\"{}\",{},{start},{},{}",
                 run.replace('"', "\"\""),
                 w.account,
                 typologies.join(";"),
                 difficulty.map_or(String::new(), |d| d.to_string())
-            );
+            )?;
             for v in &w.values {
-                out.push(',');
-                if let Some(v) = v {
-                    let _ = write!(out, "{v}");
+                match v {
+                    Some(v) => write!(out, ",{v}")?,
+                    None => write!(out, ",")?,
                 }
             }
-            out.push('\n');
+            writeln!(out)?;
         }
     }
-    out
+    Ok(())
 }
 
 #[cfg(test)]
@@ -68,7 +67,9 @@ mod tests {
             runs: vec!["out/x/seed=1".into()],
             rows: vec![honest, abusive],
         };
-        let text = csv(&[("train", &set)]);
+        let mut bytes = Vec::new();
+        write_csv(&mut bytes, &[("train", &set)]).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 3);
         let width = 6 + FEATURES.len();
