@@ -130,10 +130,18 @@ pub(super) fn cast(
             let last_start = length.saturating_sub(typical).max(warm_up + Nanos(1));
             let mut tips = Vec::new();
             let starts: Vec<Nanos> = match t {
-                // An hour before the close; a hidden marker begins accumulating up to three.
+                // An hour before the close; a hidden marker may begin accumulating any time
+                // after the first hour, so its build does not mark the afternoon.
                 Typology::MarkingTheClose => {
-                    let lead = 60.0 * (60.0 + 120.0 * spec.difficulty);
-                    vec![length.saturating_sub(Nanos::from_secs_f64(lead))]
+                    let spare = length.saturating_sub(Nanos::from_secs(2 * 3600)).0 as f64;
+                    // No draw when blatant: those days keep their numbers.
+                    let extra = if spec.difficulty > 0.0 {
+                        spec.difficulty * rng::open01(&mut rng) * spare
+                    } else {
+                        0.0
+                    };
+                    let lead = Nanos::from_secs(3600) + Nanos(extra as u64);
+                    vec![length.saturating_sub(lead)]
                 }
                 Typology::InsiderTrading => {
                     // Distinct announcements, in time order, each approached with its own lead.
