@@ -280,6 +280,23 @@ fn spoofs_and_layers_are_cancelled_fast_and_rarely_fill() {
         let genuine = with_role(rec, &lives, typology, "genuine");
         let genuine_filled: u64 = genuine.iter().map(|l| l.filled).sum();
         assert!(genuine_filled > 0, "{typology}: genuine orders fill");
+        // Above difficulty 0.25 a manipulator has a nominee account: the fakes go from another
+        // account than the genuine order they serve.
+        // (A cycle sends its genuine order and its fakes in one callback, at one time.)
+        let genuine_at: BTreeMap<Nanos, AccountId> = genuine
+            .iter()
+            .map(|l| (l.new.time, l.new.account_id))
+            .collect();
+        let paired: Vec<bool> = fakes
+            .iter()
+            .filter_map(|f| genuine_at.get(&f.new.time).map(|&a| a != f.new.account_id))
+            .collect();
+        assert!(
+            !paired.is_empty() && paired.iter().all(|&apart| apart),
+            "{typology}: {} of {} fakes from the genuine order's account",
+            paired.iter().filter(|&&apart| !apart).count(),
+            paired.len()
+        );
     }
     // A benign look-alike cancels as much: cancels alone do not give spoofing away.
     let flicker: Vec<&Life> = lives

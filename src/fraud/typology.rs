@@ -152,6 +152,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn hidden_manipulators_add_nominee_accounts_by_difficulty() {
+        for t in Typology::ALL {
+            let base = t.accounts(0.0);
+            assert!((1..=2).contains(&base), "{t}");
+            assert_eq!(t.accounts(0.5), base + 1, "{t}");
+            assert_eq!(t.accounts(1.0), base + NOMINEES, "{t}");
+            // Seats hold at most eight accounts (one byte of slot, eight cover streams).
+            assert!(t.accounts(1.0) <= 8, "{t}");
+        }
+    }
+
+    #[test]
     fn names_round_trip() {
         for t in Typology::ALL {
             assert_eq!(Typology::parse(t.as_str()), Some(t));
