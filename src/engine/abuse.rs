@@ -235,7 +235,7 @@ pub(super) fn cast(
                 Typology::Custom(_) => continue,
             };
             // Each account trades with a habit of its own, drawn like a busy honest trader's; the
-            // episodes borrow the first account's.
+            // episodes borrow each account's sizes for its orders, and the first one's pace.
             let group_habit = honest_habit(scenario);
             let cover_sids: Vec<u64> = (0..t.accounts(spec.difficulty))
                 .map(|k| stream_id(group + 2, actor * 8 + k as u32))
@@ -246,7 +246,8 @@ pub(super) fn cast(
                     active_habit(&group_habit, &mut rng::stream(seed, Domain::Habit, csid))
                 })
                 .collect();
-            let habit = own[0].clone();
+            let market_share = own[0].market_share();
+            let sizes: Vec<Habit> = own.iter().map(Habit::of).collect();
             let habits: Vec<NoiseAgent> = own
                 .into_iter()
                 .zip(&cover_sids)
@@ -261,7 +262,7 @@ pub(super) fn cast(
                 t.accounts(spec.difficulty) > 1 || tips.iter().any(|tip| tip.victim.is_some());
             let disclosed = !linked || rng::open01(&mut disclosure) >= spec.difficulty;
             let agent = Manipulator::new(t, schedule, spec.difficulty, playbook, rng)
-                .with_cover(Cover::new(habits, habit.market_share()), Habit::of(&habit))
+                .with_cover(Cover::new(habits, market_share), sizes)
                 .with_links_disclosed(disclosed);
             let seat = seating.seat_with(
                 sid,

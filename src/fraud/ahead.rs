@@ -106,8 +106,8 @@ impl Playbook for Ahead {
         let (entry, exit) = self.roles();
         match self.stage {
             Stage::Build if self.chunks_left > 0 => {
-                let qty = t.size(ctx, self.chunk);
                 let slot = t.next_account(ctx);
+                let qty = t.size(ctx, slot, self.chunk);
                 // Front runners need to be in before the client; insiders can afford patience.
                 let patient = !self.front_running && t.coin();
                 if !patient || t.join(ctx, slot, entry, tip.side, qty).is_none() {
@@ -137,8 +137,8 @@ impl Playbook for Ahead {
                     t.flatten(ctx, exit);
                     return Step::Done;
                 }
-                let qty = Qty(t.size(ctx, self.chunk).0.min(left as u64));
                 let slot = t.next_account(ctx);
+                let qty = Qty(t.size(ctx, slot, self.chunk).0.min(left as u64));
                 if t.join(ctx, slot, exit, tip.side.opposite(), qty).is_none() {
                     t.take(ctx, slot, exit, tip.side.opposite(), qty);
                 }

@@ -55,8 +55,8 @@ pub struct Tools {
     pub sent: u64,
     /// Kinds of the orders sent since the runner last looked.
     kinds_sent: Vec<OrderKind>,
-    /// The accounts' honest habit, when they have one.
-    pub habit: Option<Habit>,
+    /// Each account's honest habit (by slot), when they have one.
+    pub habits: Vec<Habit>,
     /// This episode unwinds in pieces sized like the habit's orders, not in one order.
     pub piecewise: bool,
     /// The role the playbook's last `flatten` gave its order: the runner's later pieces keep it.
@@ -105,11 +105,19 @@ impl Tools {
         blatant + (hidden - blatant) * self.difficulty
     }
 
-    /// An order size around `median` shares, lognormal like honest sizes. The more hidden the
-    /// manipulator, the nearer the draw comes to its accounts' honest habit (median and spread in
-    /// log space), so its sizes over the day do not stand out from that habit's.
-    pub fn size(&mut self, ctx: &AgentCtx, median: f64) -> Qty {
-        let (median, sigma) = match self.habit.map(|h| (h.size_median, h.size_sigma)) {
+    /// The honest habit of the account on `slot` (the first account's if it has none of its own).
+    pub fn habit(&self, slot: u8) -> Option<Habit> {
+        let own = self.habits.get(usize::from(slot));
+        own.or(self.habits.first()).copied()
+    }
+
+    /// An order size around `median` shares for the account on `slot`, lognormal like honest
+    /// sizes. The more hidden the manipulator, the nearer the draw comes to that account's own
+    /// honest habit (median and spread in log space), so each account's sizes over the day do not
+    /// stand out from its habit's — borrowing one account's habit for all of them left the others
+    /// with a mixture of two sizes, whose spread told them apart (issue 16).
+    pub fn size(&mut self, ctx: &AgentCtx, slot: u8, median: f64) -> Qty {
+        let (median, sigma) = match self.habit(slot).map(|h| (h.size_median, h.size_sigma)) {
             Some((habit_median, habit_sigma)) => {
                 let w = HABIT_PULL * self.difficulty;
                 let log = median.max(1.0).ln() * (1.0 - w) + habit_median.max(1.0).ln() * w;
@@ -221,10 +229,10 @@ impl Tools {
         if p != 0 {
             let side = if p > 0 { Side::Sell } else { Side::Buy };
             let mut qty = p.unsigned_abs();
-            if let Some(habit) = self.habit.filter(|_| self.piecewise) {
-                qty = qty.min(self.size(ctx, habit.size_median).0.max(1));
-            }
             let slot = self.next_account(ctx);
+            if let Some(habit) = self.habit(slot).filter(|_| self.piecewise) {
+                qty = qty.min(self.size(ctx, slot, habit.size_median).0.max(1));
+            }
             self.take(ctx, slot, role, side, Qty(qty));
         }
     }
@@ -337,7 +345,7 @@ impl Manipulator {
                 orders: OpenOrders::default(),
                 sent: 0,
                 kinds_sent: Vec::new(),
-                habit: None,
+                habits: Vec::new(),
                 piecewise: false,
                 unwind_role: "unwind",
                 slot: 0,
@@ -361,10 +369,10 @@ impl Manipulator {
     }
 
     /// Gives the accounts an honest life of their own (see [`Cover`]), whose order sizes —
-    /// (median, sigma of the log) — hidden episodes borrow.
-    pub fn with_cover(mut self, cover: Cover, habit: Habit) -> Self {
+    /// (median, sigma of the log), one habit per account slot — hidden episodes borrow.
+    pub fn with_cover(mut self, cover: Cover, habits: Vec<Habit>) -> Self {
         self.cover = cover;
-        self.tools.habit = Some(habit);
+        self.tools.habits = habits;
         self
     }
 
@@ -486,7 +494,7 @@ impl Manipulator {
 
     /// The typology's hidden pace for these accounts' habit.
     fn hidden_gap(&self) -> Nanos {
-        let habit_gap = self.tools.habit.map_or(Nanos::ZERO, |h| h.order_gap);
+        let habit_gap = self.tools.habit(0).map_or(Nanos::ZERO, |h| h.order_gap);
         self.typology.hidden_order_gap(habit_gap)
     }
 
@@ -688,11 +696,11 @@ mod tests {
         let mut h = Harness::new(100.0);
         let mut m = manipulator(Box::new(Spoofing::new(1)), difficulty).with_cover(
             Cover::none(),
-            Habit {
+            vec![Habit {
                 size_median: 100.0,
                 size_sigma: 0.5,
                 order_gap: Nanos::from_secs(120),
-            },
+            }],
         );
         m.start(&mut h.ctx(Nanos::ZERO, quote(9_999, 10_001)));
         let mut out = Vec::new();
@@ -788,6 +796,34 @@ mod tests {
     }
 
     #[test]
+    fn each_account_borrows_its_own_habits_sizes() {
+        let habit = |size_median| Habit {
+            size_median,
+            size_sigma: 0.3,
+            order_gap: Nanos::from_secs(60),
+        };
+        let mut m = manipulator(Box::new(Spoofing::new(1)), 1.0)
+            .with_cover(Cover::none(), vec![habit(100.0), habit(10_000.0)]);
+        let mut h = Harness::new(100.0);
+        let ctx = h.ctx(Nanos::ZERO, quote(9_999, 10_001));
+        let mut median_of = |slot: u8| {
+            let mut q: Vec<u64> = (0..401)
+                .map(|_| m.tools.size(&ctx, slot, 1_000.0).0)
+                .collect();
+            q.sort_unstable();
+            q[200] as f64
+        };
+        // Most of the way (in log space) from the episode's 1,000 to the slot's own habit.
+        let (own0, own1, absent) = (median_of(0), median_of(1), median_of(5));
+        let pulled =
+            |habit: f64| (1_000f64.ln() * (1.0 - HABIT_PULL) + habit.ln() * HABIT_PULL).exp();
+        assert!((own0 / pulled(100.0)).ln().abs() < 0.1, "{own0}");
+        assert!((own1 / pulled(10_000.0)).ln().abs() < 0.1, "{own1}");
+        // A slot without a habit of its own borrows the first account's.
+        assert!((absent / pulled(100.0)).ln().abs() < 0.1, "{absent}");
+    }
+
+    #[test]
     fn wash_legs_cross_inside_the_spread_only() {
         let mut h = Harness::new(100.0);
         h.accounts = vec![AccountId(1), AccountId(2)];
@@ -823,11 +859,11 @@ mod tests {
         );
         let mut m = manipulator(Box::new(Spoofing::new(1)), 0.0).with_cover(
             cover,
-            Habit {
+            vec![Habit {
                 size_median: 100.0,
                 size_sigma: 0.5,
                 order_gap: Nanos::from_secs(60),
-            },
+            }],
         );
         m.start(&mut h.ctx(Nanos::ZERO, quote(9_999, 10_001)));
         let (mut honest, mut signed) = (0, 0i64);

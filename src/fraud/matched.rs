@@ -137,7 +137,7 @@ impl Playbook for Matched {
             None => t.lerp(800.0, 200.0),
             Some(_) => t.lerp(100.0, 60.0),
         };
-        let qty = t.size(ctx, median);
+        let qty = t.size(ctx, self.seller, median);
         let (sell_role, buy_role) = self.roles();
         let sell = t.send(
             ctx,

@@ -94,7 +94,7 @@ impl Playbook for QuoteStuffing {
                 (Side::Sell, Price(ask.0 + away))
             };
             let qty = if hidden {
-                t.size(ctx, 100.0)
+                t.size(ctx, slot, 100.0)
             } else {
                 let lots = 1 + rng::geometric(&mut t.rng, 1.0);
                 Qty(lots * 100 * ctx.market.lot_size)

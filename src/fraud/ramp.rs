@@ -95,8 +95,8 @@ impl Ramp {
             t.cancel_where(ctx, |o| Some(o.id) == resting);
         }
         if resting.is_none() || stale {
-            let qty = t.size(ctx, median);
             let slot = t.next_account(ctx);
+            let qty = t.size(ctx, slot, median);
             self.passive = t.join(ctx, slot, role, side, qty);
         }
     }
@@ -179,8 +179,8 @@ impl Playbook for Ramp {
                 Step::Wait(Nanos::from_millis(1))
             }
             Stage::Push if self.pushes_left > 0 => {
-                let qty = t.size(ctx, self.push_size);
                 let slot = t.next_account(ctx);
+                let qty = t.size(ctx, slot, self.push_size);
                 t.take(ctx, slot, names.push.1, self.side, qty);
                 self.pushes_left -= 1;
                 Step::Rest(t.after(self.push_gap))
@@ -205,8 +205,8 @@ impl Playbook for Ramp {
                 // mixed in as the window closes.
                 let median = (signed as f64 / 4.0).max(100.0).min(t.lerp(1500.0, 400.0));
                 if t.coin() {
-                    let qty = Qty(t.size(ctx, median).0.min(signed as u64));
                     let slot = t.next_account(ctx);
+                    let qty = Qty(t.size(ctx, slot, median).0.min(signed as u64));
                     t.take(ctx, slot, names.exit.1, self.side.opposite(), qty);
                 } else {
                     self.rest_at_touch(t, ctx, self.side.opposite(), names.exit.1, median);

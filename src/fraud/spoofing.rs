@@ -82,8 +82,8 @@ impl Playbook for Spoofing {
                     return Step::Wait(Nanos::from_secs(2));
                 };
                 t.enter_phase(ctx, if self.layers == 1 { "spoof" } else { "layer" });
-                let genuine = t.size(ctx, t.lerp(300.0, 150.0));
                 let slot = t.next_account(ctx);
+                let genuine = t.size(ctx, slot, t.lerp(300.0, 150.0));
                 self.genuine = t.join(ctx, slot, "genuine", self.genuine_side, genuine);
                 // With several accounts the fakes go from another one than the genuine order.
                 let fake_slot = t.next_account(ctx);
@@ -101,7 +101,7 @@ impl Playbook for Spoofing {
                 };
                 for k in 0..self.layers {
                     let price = Price(far.0 - fake_side.sign() * behind);
-                    let qty = t.size(ctx, genuine.0 as f64 * mult);
+                    let qty = t.size(ctx, fake_slot, genuine.0 as f64 * mult);
                     let role = self.fake_role(k);
                     t.send(
                         ctx,
